@@ -5,7 +5,9 @@ using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Jobs;
 using OfflinePortal.Core.Persistence;
 using OfflinePortal.SamplePortal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OfflinePortal.Web.Components;
+using OfflinePortal.Web.Components.Shared;
 using OfflinePortal.Web.Components.Account;
 using OfflinePortal.Web.Endpoints;
 using OfflinePortal.Web.Hubs;
@@ -31,6 +33,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalAdministration();
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);
+        services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();
 
         services.AddPortalAuthentication();
         services.AddCascadingAuthenticationState();

@@ -173,6 +173,25 @@ public sealed class JobService(
         return new JobPage(items, total);
     }
 
+    /// <summary>Users, web maps and crews that occur in jobs, for the audit's filter lists.</summary>
+    public async Task<AuditFilterOptions> GetAuditFilterOptionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var users = await db.Jobs.AsNoTracking().GroupBy(j => j.CreatedByUserId)
+            .Select(g => new { Id = g.Key, Name = g.Max(j => j.CreatedByName) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var maps = await db.Jobs.AsNoTracking().GroupBy(j => j.WebMapId)
+            .Select(g => new { Id = g.Key, Title = g.Max(j => j.WebMapTitle) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var crews = await db.Jobs.AsNoTracking().Where(j => j.CrewId != null).GroupBy(j => j.CrewId!.Value)
+            .Select(g => new { Id = g.Key, Name = g.Max(j => j.CrewName) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditFilterOptions(
+            [.. users.Select(u => new AuditFilterOption<string>(u.Id, u.Name ?? u.Id)).OrderBy(o => o.Label, StringComparer.OrdinalIgnoreCase)],
+            [.. maps.Select(m => new AuditFilterOption<string>(m.Id, m.Title is null ? m.Id : $"{m.Title} ({m.Id})")).OrderBy(o => o.Label, StringComparer.OrdinalIgnoreCase)],
+            [.. crews.Select(c => new AuditFilterOption<int>(c.Id, c.Name ?? c.Id.ToString(CultureInfo.InvariantCulture))).OrderBy(o => o.Label, StringComparer.OrdinalIgnoreCase)]);
+    }
+
     /// <summary>Every job matching the filters, in the query's order, read as a stream (for exports).</summary>
     public async IAsyncEnumerable<JobSummary> StreamAsync(JobQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -50,6 +50,28 @@ public static partial class JobsEndpoints
             PageSize = PageSize ?? 25,
         };
 
+        /// <summary>The query string that <see cref="ToQuery"/> reads back (filters only), e.g. for the CSV export link.</summary>
+        public static string ToQueryString(JobQuery query)
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            var parts = new List<KeyValuePair<string, string?>>();
+            void Add(string key, string? value)
+            {
+                if (!string.IsNullOrEmpty(value))
+                {
+                    parts.Add(new(key, value));
+                }
+            }
+            Add("user", query.UserId);
+            Add("webMap", query.WebMapId);
+            Add("crew", query.CrewId?.ToString(CultureInfo.InvariantCulture));
+            Add("state", query.States is { Count: > 0 } states ? string.Join(',', states) : null);
+            Add("from", query.FromUtc?.ToString("O", CultureInfo.InvariantCulture));
+            Add("to", query.ToUtc?.ToString("O", CultureInfo.InvariantCulture));
+            Add("text", query.Text);
+            return Microsoft.AspNetCore.Http.QueryString.Create(parts).ToUriComponent();
+        }
+
         private static List<JobState>? ParseStates(string? states)
         {
             if (string.IsNullOrWhiteSpace(states))
