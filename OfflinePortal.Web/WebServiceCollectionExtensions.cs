@@ -36,6 +36,8 @@ public static class WebServiceCollectionExtensions
         services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();
 
         services.AddPortalAuthentication();
+        services.AddHttpClient(PortalConnectionTester.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<PortalConnectionTester>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<IdentityRedirectManager>();
