@@ -210,10 +210,7 @@ public sealed partial class JobRunner(
         if (state is JobState.Succeeded or JobState.SucceededWithErrors && Directory.Exists(packageDirectory))
         {
             packageBytes = JobStorage.DirectorySize(packageDirectory);
-            foreach (var sibling in Directory.EnumerateDirectories(paths.PackagesDirectory, PortalPaths.JobFolderName(job.Id) + ".*"))
-            {
-                Directory.Delete(sibling, recursive: true);
-            }
+            JobStorage.DeletePackageFolders(paths, job.Id, keepPackage: true);
         }
         else
         {

@@ -9,6 +9,7 @@ public static class PortalApi
     {
         var api = endpoints.MapGroup(Prefix).DisableAntiforgery();
         api.MapJobsEndpoints();
+        api.MapAreasEndpoints();
         return api;
     }
 }
