@@ -27,7 +27,10 @@ async function fitToServiceExtent(map, infoUrl) {
 // Geoman draws its toolbar buttons as <a role="button"> with the name only in a nested title; give them real names.
 function labelToolbar(element) {
   element.querySelectorAll('.leaflet-buttons-control-button').forEach((button) => {
-    const title = button.querySelector('[title]')?.getAttribute('title');
+    const icon = button.querySelector('.control-icon');
+    const fromIcon = icon && [...icon.classList].find((c) => c.startsWith('leaflet-pm-icon-'));
+    const title = button.closest('[title]')?.getAttribute('title')
+      || (fromIcon ? fromIcon.replace('leaflet-pm-icon-', '').replace(/-/g, ' ') : null);
     if (title && !button.getAttribute('aria-label')) button.setAttribute('aria-label', title);
   });
 }
