@@ -41,14 +41,19 @@ public static partial class JobsEndpoints
             WebMapId = WebMap,
             CrewId = Crew,
             States = ParseStates(State),
-            FromUtc = From?.ToUniversalTime(),
-            ToUtc = To?.ToUniversalTime(),
+            FromUtc = AsUtc(From),
+            ToUtc = AsUtc(To),
             Text = Text,
             SortBy = Enum.TryParse<JobSortColumn>(Sort, ignoreCase: true, out var sort) ? sort : JobSortColumn.Created,
             Descending = Desc ?? true,
             Page = Page ?? 0,
             PageSize = PageSize ?? 25,
         };
+
+        /// <summary>Dates without a zone are UTC (the audit shows UTC everywhere).</summary>
+        private static DateTime? AsUtc(DateTime? value) => value is not { } v
+            ? null
+            : v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime();
 
         /// <summary>The query string that <see cref="ToQuery"/> reads back (filters only), e.g. for the CSV export link.</summary>
         public static string ToQueryString(JobQuery query)
