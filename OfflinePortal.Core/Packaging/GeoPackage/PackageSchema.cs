@@ -42,6 +42,11 @@ public static class PackageSchema
         ArgumentNullException.ThrowIfNull(connection);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{ControlTable}'";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            throw new InvalidOperationException("This GeoPackage has no change log (a noUpdates package).");
+        }
         command.CommandText = $"UPDATE {ControlTable} SET applying_server_changes = $v WHERE id = 1";
         command.Parameters.AddWithValue("$v", applying ? 1 : 0);
         if (command.ExecuteNonQuery() != 1)
