@@ -132,6 +132,11 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
                     ("$z", layer.HasZ ? 1 : 0), ("$m", layer.HasM ? 1 : 0));
             }
             WriteFieldMetadata(tableName, columns, transaction);
+            if (geometryColumn is not null)
+            {
+                // Filled row by row during the load (the envelope is at hand there); its triggers come at FinishAsync.
+                _db.Execute($"CREATE VIRTUAL TABLE {PackageNames.QuoteIdentifier(RtreeName(tableName, geometryColumn))} USING rtree(id, minx, maxx, miny, maxy)", transaction);
+            }
             transaction.Commit();
         }
 
@@ -775,20 +780,20 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
         layer.Columns.FirstOrDefault(c => string.Equals(c.Field.Name, fieldName, StringComparison.OrdinalIgnoreCase))?.ColumnName;
 
     /// <summary>
-    /// Creates the <c>gpkg_rtree_index</c> R-tree, fills it from the loaded rows in one statement, then adds the
-    /// standard triggers (GeoPackage 1.3 set) that keep it current on later edits.
+    /// Completes the <c>gpkg_rtree_index</c> R-tree that the load filled: adds the standard triggers (GeoPackage 1.3
+    /// set) that keep it current on later edits, and registers the extension.
     /// </summary>
+    private static string RtreeName(string table, string column) => "rtree_" + table + "_" + column;
+
     private void CreateSpatialIndex(GeoPackageLayer layer, SqliteTransaction transaction)
     {
         var table = layer.TableName;
         var column = layer.GeometryColumn!;
-        var rtreeName = "rtree_" + table + "_" + column;
+        var rtreeName = RtreeName(table, column);
         var r = PackageNames.QuoteIdentifier(rtreeName);
         var t = PackageNames.QuoteIdentifier(table);
         var c = PackageNames.QuoteIdentifier(column);
         var i = PackageNames.QuoteIdentifier(layer.ObjectIdColumn);
-        _db.Execute($"CREATE VIRTUAL TABLE {r} USING rtree(id, minx, maxx, miny, maxy)", transaction);
-        _db.Execute($"INSERT INTO {r} SELECT {i}, ST_MinX({c}), ST_MaxX({c}), ST_MinY({c}), ST_MaxY({c}) FROM {t} WHERE {c} NOT NULL AND NOT ST_IsEmpty({c})", transaction);
         var values = $"(NEW.{i}, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c}))";
         string Trigger(string suffix) => PackageNames.QuoteIdentifier(rtreeName + "_" + suffix);
         _db.Execute($"CREATE TRIGGER {Trigger("insert")} AFTER INSERT ON {t} WHEN (new.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN INSERT OR REPLACE INTO {r} VALUES {values}; END", transaction);
@@ -863,6 +868,11 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
         private readonly SqliteCommand _command;
         private readonly SqliteParameter[] _parameters;
         private readonly SqliteParameter? _geometry;
+        private readonly SqliteCommand? _rtreeInsert;
+        private readonly SqliteCommand? _rtreeDelete;
+        private readonly SqliteCommand? _lastRowId;
+        private readonly SqliteParameter[] _envelope = new SqliteParameter[5];
+        private readonly int _oidIndex;
         private readonly GeoPackageColumn[] _columns;
         private SqliteTransaction _transaction;
         private int _inBatch;
@@ -890,9 +900,27 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
                 _parameters[i] = _command.Parameters.Add("$p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text);
                 _parameters[i].SqliteType = SqliteTypeOf(_columns[i].SqlType);
             }
-            if (state.Layer.GeometryColumn is not null)
+            _oidIndex = Array.FindIndex(_columns, c => c.ColumnName == state.Layer.ObjectIdColumn);
+            if (state.Layer.GeometryColumn is { } geometryColumn)
             {
                 _geometry = _command.Parameters.Add("$geom", SqliteType.Blob);
+                var rtree = PackageNames.QuoteIdentifier(RtreeName(state.Layer.TableName, geometryColumn));
+                _rtreeInsert = owner._db.Connection.CreateCommand();
+                _rtreeInsert.Transaction = _transaction;
+                _rtreeInsert.CommandText = $"INSERT OR REPLACE INTO {rtree} (id, minx, maxx, miny, maxy) VALUES ($id, $minx, $maxx, $miny, $maxy)";
+                _envelope[0] = _rtreeInsert.Parameters.Add("$id", SqliteType.Integer);
+                _envelope[1] = _rtreeInsert.Parameters.Add("$minx", SqliteType.Real);
+                _envelope[2] = _rtreeInsert.Parameters.Add("$maxx", SqliteType.Real);
+                _envelope[3] = _rtreeInsert.Parameters.Add("$miny", SqliteType.Real);
+                _envelope[4] = _rtreeInsert.Parameters.Add("$maxy", SqliteType.Real);
+                _rtreeInsert.Prepare();
+                _rtreeDelete = owner._db.Connection.CreateCommand();
+                _rtreeDelete.Transaction = _transaction;
+                _rtreeDelete.CommandText = $"DELETE FROM {rtree} WHERE id = $id";
+                _rtreeDelete.Parameters.Add("$id", SqliteType.Integer);
+                _lastRowId = owner._db.Connection.CreateCommand();
+                _lastRowId.Transaction = _transaction;
+                _lastRowId.CommandText = "SELECT last_insert_rowid()";
             }
             _command.Prepare();
         }
@@ -932,6 +960,10 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
                 }
             }
             _command.ExecuteNonQuery();
+            if (_rtreeInsert is not null)
+            {
+                IndexRow();
+            }
             Count++;
             if (++_inBatch >= _owner._options.BatchSize)
             {
@@ -939,11 +971,36 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
                 _transaction.Dispose();
                 _transaction = _owner._db.Connection.BeginTransaction();
                 _command.Transaction = _transaction;
+                if (_rtreeInsert is not null)
+                {
+                    _rtreeInsert.Transaction = _transaction;
+                    _rtreeDelete!.Transaction = _transaction;
+                    _lastRowId!.Transaction = _transaction;
+                }
                 _inBatch = 0;
             }
         }
 
         public void Commit() => _transaction.Commit();
+
+        private void IndexRow()
+        {
+            var id = _parameters[_oidIndex].Value is long oid ? oid : (long)_lastRowId!.ExecuteScalar()!;
+            if (_geometry!.Value is DBNull)
+            {
+                // a replaced row may have had a geometry before
+                _rtreeDelete!.Parameters[0].Value = id;
+                _rtreeDelete.ExecuteNonQuery();
+                return;
+            }
+            var writer = _state.GeometryWriter!;
+            _envelope[0].Value = id;
+            _envelope[1].Value = writer.MinX;
+            _envelope[2].Value = writer.MaxX;
+            _envelope[3].Value = writer.MinY;
+            _envelope[4].Value = writer.MaxY;
+            _rtreeInsert!.ExecuteNonQuery();
+        }
 
         public void Rollback()
         {
@@ -959,6 +1016,9 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
 
         public void Dispose()
         {
+            _rtreeInsert?.Dispose();
+            _rtreeDelete?.Dispose();
+            _lastRowId?.Dispose();
             _command.Dispose();
             _transaction.Dispose();
         }
