@@ -6,10 +6,12 @@ using OfflinePortal.Core.Packaging;
 // reports rows/second for the insert, the index/finish step, and the peak working set.
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 var track = args.Contains("--track");
+var noGeometry = args.Contains("--no-geometry"); // attribute table: isolates the R-tree's share
 var path = Path.Combine(Path.GetTempPath(), $"op-bench-{Guid.NewGuid():N}.gpkg");
 var layer = new LayerInfo(0, "Points")
 {
-    GeometryType = EsriGeometryType.Point,
+    GeometryType = noGeometry ? EsriGeometryType.None : EsriGeometryType.Point,
+    IsTable = noGeometry,
     GlobalIdField = "GlobalID",
     SpatialReference = SpatialReference.WebMercator,
     Fields =

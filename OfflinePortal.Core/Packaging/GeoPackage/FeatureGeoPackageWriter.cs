@@ -134,8 +134,10 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
             WriteFieldMetadata(tableName, columns, transaction);
             if (geometryColumn is not null)
             {
-                // Filled row by row during the load (the envelope is at hand there); its triggers come at FinishAsync.
+                // Envelopes are collected during the load (they are at hand there) and go into the R-tree at FinishAsync
+                // in spatial order: R*Tree inserts in random order cost several times more.
                 _db.Execute($"CREATE VIRTUAL TABLE {PackageNames.QuoteIdentifier(RtreeName(tableName, geometryColumn))} USING rtree(id, minx, maxx, miny, maxy)", transaction);
+                _db.Execute($"CREATE TEMP TABLE {PackageNames.QuoteIdentifier(LoadTableName(tableName))} (id INTEGER PRIMARY KEY, minx REAL, maxx REAL, miny REAL, maxy REAL)", transaction);
             }
             transaction.Commit();
         }
@@ -398,7 +400,7 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
             if (layer.Kind == GeoPackageTableKind.Features)
             {
                 _db.UpdateContentsBounds(layer.TableName, state.Extent, transaction);
-                CreateSpatialIndex(layer, transaction);
+                CreateSpatialIndex(layer, state.Extent, transaction);
             }
             if (layer.GlobalIdColumn is { } gid)
             {
@@ -785,8 +787,14 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
     /// </summary>
     private static string RtreeName(string table, string column) => "rtree_" + table + "_" + column;
 
-    private void CreateSpatialIndex(GeoPackageLayer layer, SqliteTransaction transaction)
+    private static string LoadTableName(string table) => "op_load_" + table;
+
+    private void CreateSpatialIndex(GeoPackageLayer layer, EsriEnvelope? extent, SqliteTransaction transaction)
     {
+        var layerExtentMinX = extent?.XMin ?? 0;
+        var layerExtentMinY = extent?.YMin ?? 0;
+        var scaleX = extent is { Width: > 0 } ? 1024 / extent.Width : 1;
+        var scaleY = extent is { Height: > 0 } ? 1024 / extent.Height : 1;
         var table = layer.TableName;
         var column = layer.GeometryColumn!;
         var rtreeName = RtreeName(table, column);
@@ -794,6 +802,14 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
         var t = PackageNames.QuoteIdentifier(table);
         var c = PackageNames.QuoteIdentifier(column);
         var i = PackageNames.QuoteIdentifier(layer.ObjectIdColumn);
+        var load = "temp." + PackageNames.QuoteIdentifier(LoadTableName(table));
+        // Row-major order over a 1024 x 1024 grid of the layer's extent keeps consecutive inserts in the same nodes.
+        _db.Execute(
+            $"INSERT INTO {r} (id, minx, maxx, miny, maxy) SELECT id, minx, maxx, miny, maxy FROM {load} " +
+            "ORDER BY CAST((miny - $y0) * $sy AS INTEGER), CAST((minx - $x0) * $sx AS INTEGER)",
+            transaction,
+            ("$x0", layerExtentMinX), ("$y0", layerExtentMinY), ("$sx", scaleX), ("$sy", scaleY));
+        _db.Execute($"DROP TABLE {load}", transaction);
         var values = $"(NEW.{i}, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c}))";
         string Trigger(string suffix) => PackageNames.QuoteIdentifier(rtreeName + "_" + suffix);
         _db.Execute($"CREATE TRIGGER {Trigger("insert")} AFTER INSERT ON {t} WHEN (new.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN INSERT OR REPLACE INTO {r} VALUES {values}; END", transaction);
@@ -904,7 +920,7 @@ public sealed class FeatureGeoPackageWriter : IAsyncDisposable, IDisposable
             if (state.Layer.GeometryColumn is { } geometryColumn)
             {
                 _geometry = _command.Parameters.Add("$geom", SqliteType.Blob);
-                var rtree = PackageNames.QuoteIdentifier(RtreeName(state.Layer.TableName, geometryColumn));
+                var rtree = "temp." + PackageNames.QuoteIdentifier(LoadTableName(state.Layer.TableName));
                 _rtreeInsert = owner._db.Connection.CreateCommand();
                 _rtreeInsert.Transaction = _transaction;
                 _rtreeInsert.CommandText = $"INSERT OR REPLACE INTO {rtree} (id, minx, maxx, miny, maxy) VALUES ($id, $minx, $maxx, $miny, $maxy)";

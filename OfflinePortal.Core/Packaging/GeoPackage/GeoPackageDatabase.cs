@@ -184,7 +184,7 @@ internal sealed class GeoPackageDatabase : IDisposable
         Execute("PRAGMA journal_mode = MEMORY");
         Execute("PRAGMA synchronous = OFF");
         Execute("PRAGMA locking_mode = EXCLUSIVE");
-        Execute("PRAGMA temp_store = MEMORY");
+        Execute("PRAGMA temp_store = FILE"); // the R-tree load tables can hold millions of envelopes
         Execute("PRAGMA cache_size = -65536");
         Execute("PRAGMA foreign_keys = ON");
         Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA application_id = {ApplicationId}"));
