@@ -28,7 +28,7 @@ public static class SamplePortalExtensions
         services.TryAddSingleton<SampleStore>();
         services.TryAddSingleton<ISampleFeatureReader, SampleFeatureReader>();
         services.TryAddSingleton<TokenService>();
-        services.TryAddSingleton<SamplePortalFaults>();
+        services.TryAddSingleton(sp => new SamplePortalFaults(sp.GetRequiredService<IOptions<SamplePortalOptions>>(), sp.GetRequiredService<TokenService>()));
         services.TryAddSingleton<PortalCatalog>();
         services.TryAddSingleton<PortalEndpoints>();
         services.TryAddSingleton<FeatureServiceEndpoints>();
