@@ -12,8 +12,9 @@ namespace OfflinePortal.SamplePortal.Tiles;
 /// </summary>
 internal sealed class ArcGisRequest
 {
-    private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Property names are written exactly as declared: ArcGIS mixes camelCase with PascalCase (documentInfo.Title).
+    private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = null };
+    private static readonly JsonSerializerOptions Indented = new(Compact) { WriteIndented = true };
 
     private readonly IQueryCollection _query;
     private readonly IFormCollection? _form;

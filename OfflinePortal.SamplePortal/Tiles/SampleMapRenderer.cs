@@ -24,18 +24,19 @@ internal sealed class SampleMapRenderer(ISampleFeatureReader reader)
     ];
 
     /// <summary>Draws the visible layers onto <paramref name="canvas"/>; true when at least one feature was drawn.</summary>
-    public async Task<bool> DrawAsync(SKCanvas canvas, PixelProjection projection, Func<int, bool> isLayerVisible, CancellationToken cancellationToken)
+    public async Task<bool> DrawAsync(SKCanvas canvas, PixelProjection projection, Func<int, bool> isLayerVisible, double symbolScale, CancellationToken cancellationToken)
     {
         var drawn = false;
         var query = projection.QueryExtent(SymbolMarginPixels);
-        var zoom = Math.Clamp(Math.Sqrt(2.38865713397468 / projection.MetersPerPixel), 0.3, 2.0);
+        // Symbols grow gently with the zoom (level 16 is the reference) and with the dpi of an export.
+        var zoom = Math.Clamp(Math.Sqrt(2.38865713397468 / projection.MetersPerPixel), 0.3, 2.0) * symbolScale;
         foreach (var layer in SampleLayers.DrawingOrder)
         {
             if (!isLayerVisible(layer.Id))
             {
                 continue;
             }
-            if (layer.GeometryType == "esriGeometryPoint" && projection.MetersPerPixel > PointSymbolMaxMetersPerPixel)
+            if (layer.GeometryType == "esriGeometryPoint" && projection.MetersPerPixel > PointSymbolMaxMetersPerPixel * symbolScale)
             {
                 continue;
             }
@@ -79,7 +80,7 @@ internal sealed class SampleMapRenderer(ISampleFeatureReader reader)
                         _fill.Color = color.WithAlpha(0x8C);
                         canvas.DrawPath(path, _fill);
                         _stroke.Color = new SKColor((byte)(color.Red * 0.6), (byte)(color.Green * 0.6), (byte)(color.Blue * 0.6));
-                        _stroke.StrokeWidth = 1.5f;
+                        _stroke.StrokeWidth = (float)(1.5 * Math.Max(1, _zoom));
                         canvas.DrawPath(path, _stroke);
                         return true;
                     }
@@ -98,7 +99,7 @@ internal sealed class SampleMapRenderer(ISampleFeatureReader reader)
                     }
                 default:
                     var isHydrant = _layer.Id == SampleLayers.Hydrants.Id;
-                    var radius = (float)((isHydrant ? 4.0 : 3.0) * Math.Min(_zoom, 1.5));
+                    var radius = (float)((isHydrant ? 4.0 : 3.0) * Math.Clamp(_zoom, 0.8, 3.0));
                     var any = false;
                     foreach (var point in Points(feature.Geometry))
                     {

@@ -14,48 +14,60 @@ internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTile
     private readonly SampleMapRenderer _map = new(reader);
     private readonly Lazy<TileBlob> _backgroundTile = new(() => new TileBlob(EncodePlain(SampleMapRenderer.Background, TileScheme.Raster.TileSize)));
 
-    public Task<TileBlob> BasemapTileAsync(TileAddress tile, CancellationToken cancellationToken) =>
-        cache.GetOrRenderAsync(Key("basemap", tile), async ct =>
-        {
-            var size = TileScheme.Raster.TileSize;
-            var projection = new PixelProjection(TileScheme.Raster.TileEnvelope(tile), SampleSpatialReference.WebMercator, size, size);
-            using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-            using var canvas = new SKCanvas(bitmap);
-            canvas.Clear(SampleMapRenderer.Background);
-            var drawn = await _map.DrawAsync(canvas, projection, _ => true, ct);
-            return drawn ? new TileBlob(Encode(bitmap, SKEncodedImageFormat.Png)) : _backgroundTile.Value;
-        }, cancellationToken);
+    /// <summary>A tile of <paramref name="kind"/>, from the cache or rendered into it.</summary>
+    public Task<TileBlob> GetTileAsync(TileKind kind, TileAddress tile, CancellationToken cancellationToken) =>
+        cache.GetOrRenderAsync(
+            string.Create(CultureInfo.InvariantCulture, $"{kind}/{tile.Level}/{tile.Row}/{tile.Col}"),
+            ct => RenderAsync(kind, tile, ct),
+            cancellationToken);
 
-    public Task<TileBlob> HillshadeTileAsync(TileAddress tile, CancellationToken cancellationToken) =>
-        cache.GetOrRenderAsync(Key("hillshade", tile), _ =>
-        {
-            var size = TileScheme.Raster.TileSize;
-            using var bitmap = HillshadeRenderer.Render(TileScheme.Raster.TileEnvelope(tile), size, size);
-            return Task.FromResult(new TileBlob(Encode(bitmap, SKEncodedImageFormat.Png)));
-        }, cancellationToken);
+    /// <summary>Renders a tile without touching the cache (bulk exports would only churn it).</summary>
+    public Task<TileBlob> RenderAsync(TileKind kind, TileAddress tile, CancellationToken cancellationToken) => kind switch
+    {
+        TileKind.Basemap => BasemapTileAsync(tile, cancellationToken),
+        TileKind.Hillshade => Task.FromResult(HillshadeTile(tile)),
+        _ => VectorTileAsync(tile, cancellationToken),
+    };
 
-    public Task<TileBlob> VectorTileAsync(TileAddress tile, CancellationToken cancellationToken) =>
-        cache.GetOrRenderAsync(Key("vector", tile), async ct =>
+    private async Task<TileBlob> BasemapTileAsync(TileAddress tile, CancellationToken ct)
+    {
+        var size = TileScheme.Raster.TileSize;
+        var projection = new PixelProjection(TileScheme.Raster.TileEnvelope(tile), SampleSpatialReference.WebMercator, size, size);
+        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SampleMapRenderer.Background);
+        var drawn = await _map.DrawAsync(canvas, projection, _ => true, 1.0, ct);
+        return drawn ? new TileBlob(Encode(bitmap, SKEncodedImageFormat.Png)) : _backgroundTile.Value;
+    }
+
+    private static TileBlob HillshadeTile(TileAddress tile)
+    {
+        var size = TileScheme.Raster.TileSize;
+        using var bitmap = HillshadeRenderer.Render(TileScheme.Raster.TileEnvelope(tile), size, size);
+        return new TileBlob(Encode(bitmap, SKEncodedImageFormat.Png));
+    }
+
+    private async Task<TileBlob> VectorTileAsync(TileAddress tile, CancellationToken ct)
+    {
+        var extent = TileScheme.Vector.TileEnvelope(tile);
+        var builder = new MvtTileBuilder(extent);
+        var query = new NetTopologySuite.Geometries.Envelope(extent);
+        query.ExpandBy(extent.Width * MvtTileBuilder.DefaultBuffer / MvtTileBuilder.DefaultExtent);
+        foreach (var layer in SampleLayers.DrawingOrder)
         {
-            var extent = TileScheme.Vector.TileEnvelope(tile);
-            var builder = new MvtTileBuilder(extent);
-            var query = new NetTopologySuite.Geometries.Envelope(extent);
-            query.ExpandBy(extent.Width * MvtTileBuilder.DefaultBuffer / MvtTileBuilder.DefaultExtent);
-            foreach (var layer in SampleLayers.DrawingOrder)
+            if (layer.GeometryType == "esriGeometryPoint" && tile.Level < VectorPointMinLevel)
             {
-                if (layer.GeometryType == "esriGeometryPoint" && tile.Level < VectorPointMinLevel)
-                {
-                    continue;
-                }
-                builder.StartLayer(layer.VectorLayerName);
-                await foreach (var feature in reader.ReadAsync(SampleLayers.FeatureServiceName, layer.Id, query, ct))
-                {
-                    builder.AddFeature((ulong)feature.ObjectId, feature.Geometry, feature.Attributes);
-                }
+                continue;
             }
-            var bytes = builder.ToArray();
-            return new TileBlob(bytes, Gzip(bytes));
-        }, cancellationToken);
+            builder.StartLayer(layer.VectorLayerName);
+            await foreach (var feature in reader.ReadAsync(SampleLayers.FeatureServiceName, layer.Id, query, ct))
+            {
+                builder.AddFeature((ulong)feature.ObjectId, feature.Geometry, feature.Attributes);
+            }
+        }
+        var bytes = builder.ToArray();
+        return new TileBlob(bytes, Gzip(bytes));
+    }
 
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format, int quality = 90)
     {
@@ -81,7 +93,4 @@ internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTile
         }
         return output.ToArray();
     }
-
-    private static string Key(string service, TileAddress tile) =>
-        string.Create(CultureInfo.InvariantCulture, $"{service}/{tile.Level}/{tile.Row}/{tile.Col}");
 }
