@@ -1,17 +1,29 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OfflinePortal.SamplePortal.Data;
+using OfflinePortal.SamplePortal.Hosting;
 
 namespace OfflinePortal.SamplePortal;
 
 /// <summary>Registers and mounts the sample portal: an ArcGIS-compatible portal and services over generated data.</summary>
 public static class SamplePortalExtensions
 {
-    public static IServiceCollection AddSamplePortal(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSamplePortal(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSamplePortal(o => configuration.GetSection(SamplePortalOptions.SectionName).Bind(o));
+
+    /// <summary>Registers the sample portal with options set in code (used by <see cref="SamplePortalServer"/>).</summary>
+    public static IServiceCollection AddSamplePortal(this IServiceCollection services, Action<SamplePortalOptions> configure)
     {
-        services.AddOptions<SamplePortalOptions>().Bind(configuration.GetSection(SamplePortalOptions.SectionName));
+        services.AddOptions<SamplePortalOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SamplePortalOptions>, SamplePortalOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SampleStore>();
+        services.TryAddSingleton<ISampleFeatureReader, SampleFeatureReader>();
+        services.AddHostedService<SampleStoreInitializer>();
         return services;
     }
 
@@ -19,11 +31,6 @@ public static class SamplePortalExtensions
     public static IEndpointConventionBuilder MapSamplePortal(this IEndpointRouteBuilder endpoints, string prefix = "/sample")
     {
         var group = endpoints.MapGroup(prefix);
-        group.MapGet("/sharing/rest/info", () => Results.Json(new
-        {
-            owningSystemUrl = (string?)null,
-            authInfo = new { tokenServicesUrl = "", isTokenBasedSecurity = false },
-        }));
         return group;
     }
 }
