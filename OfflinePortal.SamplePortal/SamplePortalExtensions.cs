@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OfflinePortal.SamplePortal.Data;
 using OfflinePortal.SamplePortal.Hosting;
+using OfflinePortal.SamplePortal.Tiles;
 
 namespace OfflinePortal.SamplePortal;
 
@@ -24,6 +25,7 @@ public static class SamplePortalExtensions
         services.TryAddSingleton<SampleStore>();
         services.TryAddSingleton<ISampleFeatureReader, SampleFeatureReader>();
         services.AddHostedService<SampleStoreInitializer>();
+        services.AddSampleTileServices();
         return services;
     }
 
@@ -31,6 +33,7 @@ public static class SamplePortalExtensions
     public static IEndpointConventionBuilder MapSamplePortal(this IEndpointRouteBuilder endpoints, string prefix = "/sample")
     {
         var group = endpoints.MapGroup(prefix);
+        group.MapSampleTileServices();
         return group;
     }
 }

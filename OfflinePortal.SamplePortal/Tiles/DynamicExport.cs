@@ -56,7 +56,7 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
             var other => throw new ArcGisRequestException($"Image format '{other}' is not supported.", "Use png, png8, png24, png32 or jpg."),
         };
         var transparent = request.GetBoolean("transparent") ?? false;
-        var extent = imageSr == SampleSpatialReference.WebMercator ? mercator : WebMercator.ToGeographic(mercator);
+        var extent = imageSr == SampleSpatialReference.WebMercator ? mercator : WebMercator.Project(mercator, WebMercator.LatestWkid, WebMercator.Wgs84);
         return new DynamicExportRequest(FitAspect(extent, width, height), imageSr, width, height, dpi, format, transparent, ParseLayers(request.Get("layers")));
     }
 

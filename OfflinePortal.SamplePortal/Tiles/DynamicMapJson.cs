@@ -1,3 +1,5 @@
+using OfflinePortal.SamplePortal.Data;
+
 namespace OfflinePortal.SamplePortal.Tiles;
 
 /// <summary>The description JSON of the dynamic <c>WaterNetwork/MapServer</c> and of its layers.</summary>
@@ -64,9 +66,9 @@ internal static class DynamicMapJson
         extent = ServiceJson.Extent(ServiceJson.FullExtent),
         hasAttachments = false,
         htmlPopupType = "esriServerHTMLPopupTypeNone",
-        displayField = "OBJECTID",
+        displayField = layer.Source.DisplayField,
         typeIdField = (string?)null,
-        fields = new[] { new { name = "OBJECTID", type = "esriFieldTypeOID", alias = "OBJECTID" } },
+        fields = layer.Source.Fields.Select(Field).ToArray(),
         relationships = Array.Empty<object>(),
         canModifyLayer = false,
         canScaleSymbols = false,
@@ -77,7 +79,7 @@ internal static class DynamicMapJson
     };
 
     /// <summary>Point layers are drawn from about 1:36,000 (level 14/15) in, as the renderer does.</summary>
-    private static double MinScale(SampleLayer layer) => layer.GeometryType == "esriGeometryPoint" ? 36111.909643 : 0;
+    private static double MinScale(SampleLayer layer) => layer.IsPoint ? 36111.909643 : 0;
 
     private static object Renderer(SampleLayer layer) => layer.Id switch
     {
@@ -85,6 +87,20 @@ internal static class DynamicMapJson
         1 => SimpleRenderer(new { type = "esriSMS", style = "esriSMSSquare", color = new[] { 30, 140, 58, 255 }, size = 6, angle = 0, xoffset = 0, yoffset = 0, outline = new { color = new[] { 255, 255, 255, 255 }, width = 1 } }),
         2 => SimpleRenderer(new { type = "esriSLS", style = "esriSLSSolid", color = new[] { 47, 127, 216, 255 }, width = 2 }),
         _ => SimpleRenderer(new { type = "esriSFS", style = "esriSFSSolid", color = new[] { 142, 201, 232, 140 }, outline = new { type = "esriSLS", style = "esriSLSSolid", color = new[] { 85, 120, 139, 255 }, width = 1 } }),
+    };
+
+    private static object Field(FieldDef field) => new
+    {
+        name = field.Name,
+        type = field.EsriType,
+        alias = field.Alias,
+        length = field.Length > 0 ? field.Length : (int?)null,
+        domain = field.Domain is null ? null : new
+        {
+            type = "codedValue",
+            name = field.Domain.Name,
+            codedValues = field.Domain.CodedValues.Select(v => new { name = v.Name, code = v.Code }).ToArray(),
+        },
     };
 
     private static object SimpleRenderer(object symbol) => new { type = "simple", symbol, label = string.Empty, description = string.Empty };

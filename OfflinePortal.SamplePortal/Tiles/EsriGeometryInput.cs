@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
+using OfflinePortal.SamplePortal.Data;
 
 namespace OfflinePortal.SamplePortal.Tiles;
 
@@ -204,10 +205,16 @@ internal static class EsriGeometryInput
     }
 
     private static Envelope ToWebMercator(Envelope envelope, SampleSpatialReference sr) =>
-        sr == SampleSpatialReference.WebMercator ? envelope : WebMercator.FromGeographic(envelope);
+        sr == SampleSpatialReference.WebMercator ? envelope : WebMercator.Project(envelope, WebMercator.Wgs84, WebMercator.LatestWkid);
 
     private static Coordinate ToWebMercator(double x, double y, SampleSpatialReference sr) =>
-        sr == SampleSpatialReference.WebMercator ? new Coordinate(x, y) : new Coordinate(WebMercator.ToX(x), WebMercator.ToY(y));
+        sr == SampleSpatialReference.WebMercator ? new Coordinate(x, y) : ProjectedCoordinate(x, y);
+
+    private static Coordinate ProjectedCoordinate(double longitude, double latitude)
+    {
+        var (x, y) = WebMercator.FromLonLat(longitude, latitude);
+        return new Coordinate(x, y);
+    }
 
     private static JsonDocument ParseJson(string text, string parameter)
     {

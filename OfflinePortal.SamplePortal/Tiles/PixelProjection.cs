@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using OfflinePortal.SamplePortal.Data;
 using SkiaSharp;
 
 namespace OfflinePortal.SamplePortal.Tiles;
@@ -26,7 +27,7 @@ internal readonly struct PixelProjection
         _maxY = imageExtent.MaxY;
         _scaleX = width / imageExtent.Width;
         _scaleY = height / imageExtent.Height;
-        MercatorExtent = _geographic ? WebMercator.FromGeographic(imageExtent) : imageExtent;
+        MercatorExtent = _geographic ? WebMercator.Project(imageExtent, WebMercator.Wgs84, WebMercator.LatestWkid) : imageExtent;
         MetersPerPixel = MercatorExtent.Width / width;
     }
 
@@ -48,8 +49,7 @@ internal readonly struct PixelProjection
     {
         if (_geographic)
         {
-            x = WebMercator.ToLongitude(x);
-            y = WebMercator.ToLatitude(y);
+            (x, y) = WebMercator.ToLonLat(x, y);
         }
         return new SKPoint((float)((x - _minX) * _scaleX), (float)((_maxY - y) * _scaleY));
     }

@@ -3,8 +3,16 @@ using OfflinePortal.SamplePortal.Data;
 
 namespace OfflinePortal.SamplePortal.Tiles;
 
-/// <summary>A layer of the sample water network as the map and vector tile services present it.</summary>
-internal sealed record SampleLayer(int Id, string Name, string GeometryType, string VectorLayerName);
+/// <summary>
+/// A layer of the map and vector tile services, and where its features live in the feature store
+/// (<paramref name="Source"/>: the feature service layer it draws).
+/// </summary>
+internal sealed record SampleLayer(int Id, string Name, string VectorLayerName, string SourceService, LayerDef Source)
+{
+    public string GeometryType => Source.EsriGeometryType;
+
+    public bool IsPoint => Source.Geometry == GeometryKind.Point;
+}
 
 /// <summary>
 /// The water network layers the renderers draw, with the ids of the sample feature service (the map services
@@ -12,15 +20,13 @@ internal sealed record SampleLayer(int Id, string Name, string GeometryType, str
 /// </summary>
 internal static class SampleLayers
 {
-    public const string FeatureServiceName = "WaterNetwork";
+    public static SampleLayer Hydrants { get; } = new(0, "Hydrants", "hydrants", SampleSchema.WaterNetwork, SampleSchema.Hydrants);
 
-    public static SampleLayer Hydrants { get; } = new(0, "Hydrants", "esriGeometryPoint", "hydrants");
+    public static SampleLayer Valves { get; } = new(1, "Valves", "valves", SampleSchema.WaterNetwork, SampleSchema.Valves);
 
-    public static SampleLayer Valves { get; } = new(1, "Valves", "esriGeometryPoint", "valves");
+    public static SampleLayer Mains { get; } = new(2, "Mains", "water_mains", SampleSchema.WaterNetwork, SampleSchema.Mains);
 
-    public static SampleLayer Mains { get; } = new(2, "Mains", "esriGeometryPolyline", "water_mains");
-
-    public static SampleLayer PressureZones { get; } = new(3, "PressureZones", "esriGeometryPolygon", "pressure_zones");
+    public static SampleLayer PressureZones { get; } = new(3, "PressureZones", "pressure_zones", SampleSchema.PressureZones, SampleSchema.Zones);
 
     /// <summary>By id.</summary>
     public static IReadOnlyList<SampleLayer> All { get; } = [Hydrants, Valves, Mains, PressureZones];
@@ -28,10 +34,11 @@ internal static class SampleLayers
     /// <summary>Bottom to top: areas, then lines, then points.</summary>
     public static IReadOnlyList<SampleLayer> DrawingOrder { get; } = [PressureZones, Mains, Valves, Hydrants];
 
-    /// <summary>The generated utility around Ashland, Oregon (WGS84), as the sample data generator lays it out.</summary>
-    public static NetTopologySuite.Geometries.Envelope AreaGeographic { get; } = new(-122.745, -122.665, 42.165, 42.220);
-
-    public static NetTopologySuite.Geometries.Envelope AreaWebMercator { get; } = WebMercator.FromGeographic(AreaGeographic);
+    /// <summary>The area the sample data generator fills (around Ashland, Oregon), in Web Mercator.</summary>
+    public static NetTopologySuite.Geometries.Envelope AreaWebMercator { get; } = WebMercator.Project(
+        new NetTopologySuite.Geometries.Envelope(SampleDataGenerator.MinLon, SampleDataGenerator.MaxLon, SampleDataGenerator.MinLat, SampleDataGenerator.MaxLat),
+        WebMercator.Wgs84,
+        WebMercator.LatestWkid);
 
     /// <summary>The main's nominal diameter in inches, from whichever attribute names it; 8 when unknown.</summary>
     public static double DiameterOf(SampleFeature feature)

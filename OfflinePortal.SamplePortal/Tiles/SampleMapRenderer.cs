@@ -36,12 +36,12 @@ internal sealed class SampleMapRenderer(ISampleFeatureReader reader)
             {
                 continue;
             }
-            if (layer.GeometryType == "esriGeometryPoint" && projection.MetersPerPixel > PointSymbolMaxMetersPerPixel * symbolScale)
+            if (layer.IsPoint && projection.MetersPerPixel > PointSymbolMaxMetersPerPixel * symbolScale)
             {
                 continue;
             }
             using var style = LayerStyle.For(layer, zoom);
-            await foreach (var feature in reader.ReadAsync(SampleLayers.FeatureServiceName, layer.Id, query, cancellationToken))
+            await foreach (var feature in reader.ReadAsync(layer.SourceService, layer.Source.Id, query, cancellationToken))
             {
                 drawn |= style.Draw(canvas, projection, feature);
             }

@@ -55,12 +55,12 @@ internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTile
         query.ExpandBy(extent.Width * MvtTileBuilder.DefaultBuffer / MvtTileBuilder.DefaultExtent);
         foreach (var layer in SampleLayers.DrawingOrder)
         {
-            if (layer.GeometryType == "esriGeometryPoint" && tile.Level < VectorPointMinLevel)
+            if (layer.IsPoint && tile.Level < VectorPointMinLevel)
             {
                 continue;
             }
             builder.StartLayer(layer.VectorLayerName);
-            await foreach (var feature in reader.ReadAsync(SampleLayers.FeatureServiceName, layer.Id, query, ct))
+            await foreach (var feature in reader.ReadAsync(layer.SourceService, layer.Source.Id, query, ct))
             {
                 builder.AddFeature((ulong)feature.ObjectId, feature.Geometry, feature.Attributes);
             }

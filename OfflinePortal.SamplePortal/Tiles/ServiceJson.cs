@@ -128,6 +128,7 @@ internal static class ServiceJson
         AntialiasingMode = "Fast",
         TextAntialiasingMode = "Force",
         Keywords = "water,utility,sample",
+        Credits = Copyright,
     };
 
     private static object[] Lods(TileScheme scheme) =>

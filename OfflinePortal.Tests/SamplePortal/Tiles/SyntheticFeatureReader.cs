@@ -12,14 +12,14 @@ internal sealed class SyntheticFeatureReader : ISampleFeatureReader
 {
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), 3857);
 
-    private readonly Dictionary<int, List<SampleFeature>> _layers = [];
+    private readonly Dictionary<(string Service, int Layer), List<SampleFeature>> _layers = [];
 
     public SyntheticFeatureReader()
     {
         // the centre of the sample area, and a 4 km square around it.
         var (cx, cy) = (-13659458.0, 5189858.0);
         long id = 1;
-        _layers[3] =
+        _layers[("PressureZones", 0)] =
         [
             Feature(id++, Factory.CreatePolygon([new(cx - 2000, cy - 2000), new(cx, cy - 2000), new(cx, cy + 2000), new(cx - 2000, cy + 2000), new(cx - 2000, cy - 2000)]), ("ZONE", "Low")),
             Feature(id++, Factory.CreatePolygon(
@@ -40,23 +40,22 @@ internal sealed class SyntheticFeatureReader : ISampleFeatureReader
                 valves.Add(Feature(id++, Factory.CreatePoint(new Coordinate(cx + offset, cy + (j * 200.0))), ("TURNS", 12), ("NORMALLY_OPEN", true)));
             }
         }
-        _layers[2] = mains;
-        _layers[1] = valves;
-        _layers[0] = hydrants;
+        _layers[("WaterNetwork", 2)] = mains;
+        _layers[("WaterNetwork", 1)] = valves;
+        _layers[("WaterNetwork", 0)] = hydrants;
     }
 
     public static Envelope Core { get; } = new(-13661458, -13657458, 5187858, 5191858);
 
     public int Reads { get; private set; }
 
-    public IReadOnlyList<SampleFeature> Layer(int id) => _layers[id];
+    public IReadOnlyList<SampleFeature> Layer(string service, int id) => _layers[(service, id)];
 
     public async IAsyncEnumerable<SampleFeature> ReadAsync(string serviceName, int layerId, Envelope webMercatorExtent, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Assert.Equal("WaterNetwork", serviceName);
         Reads++;
         await Task.Yield();
-        foreach (var feature in _layers.GetValueOrDefault(layerId) ?? [])
+        foreach (var feature in _layers.GetValueOrDefault((serviceName, layerId)) ?? throw new ArgumentException($"No layer {serviceName}/{layerId}."))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (feature.Geometry.EnvelopeInternal.Intersects(webMercatorExtent))
