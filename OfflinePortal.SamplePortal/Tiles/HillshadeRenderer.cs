@@ -12,7 +12,8 @@ internal static class HillshadeRenderer
 {
     private const int Octaves = 14;
     private const double FinestWavelength = 400;      // metres
-    private const double ReliefPerWavelength = 0.05;  // amplitude / wavelength: every octave adds the same slope
+    private const double ReliefPerWavelength = 0.14;  // amplitude / wavelength: every octave adds the same slope
+    private const double MaxWavelengthInTiles = 16;   // longer waves only tilt a tile as a whole: left out per level
     private const double SunAzimuth = 315 * Math.PI / 180;
     private const double SunAltitude = 45 * Math.PI / 180;
 
@@ -23,26 +24,57 @@ internal static class HillshadeRenderer
         for (var k = 0; k < Octaves; k++)
         {
             var wavelength = FinestWavelength * Math.Pow(2, k);
-            weights[k] = SmoothStep(4 * metersPerPixel, 8 * metersPerPixel, wavelength) * ReliefPerWavelength * wavelength;
+            weights[k] = wavelength > MaxWavelengthInTiles * extent.Width && k > 0
+                ? 0
+                : SmoothStep(8 * metersPerPixel, 16 * metersPerPixel, wavelength) * ReliefPerWavelength * wavelength;
         }
 
-        // Elevations at pixel corners, so each pixel's slope comes from its own four corners.
+        // Elevations at pixel corners, so each pixel's slope comes from its own four corners. Row by row and octave
+        // by octave, so the lattice values of a noise cell are hashed once per row, not once per pixel.
         var stride = width + 1;
+        var cellY = extent.Height / height;
         var z = new double[stride * (height + 1)];
         for (var j = 0; j <= height; j++)
         {
-            var y = extent.MaxY - (j * (extent.Height / height));
-            for (var i = 0; i <= width; i++)
+            var y = extent.MaxY - (j * cellY);
+            var row = z.AsSpan(j * stride, stride);
+            for (var k = 0; k < Octaves; k++)
             {
-                var x = extent.MinX + (i * metersPerPixel);
-                z[(j * stride) + i] = Elevation(x, y, weights);
+                if (weights[k] == 0)
+                {
+                    continue;
+                }
+                var wavelength = FinestWavelength * (1L << k);
+                var gy = y / wavelength;
+                var y0 = Math.Floor(gy);
+                var iy = (long)y0;
+                var fy = Fade(gy - y0);
+                var cachedIx = long.MinValue;
+                double a = 0, b = 0, c = 0, d = 0;
+                for (var i = 0; i <= width; i++)
+                {
+                    var gx = (extent.MinX + (i * metersPerPixel)) / wavelength;
+                    var x0 = Math.Floor(gx);
+                    var ix = (long)x0;
+                    if (ix != cachedIx)
+                    {
+                        (a, b, c, d) = (Lattice(ix, iy, k), Lattice(ix + 1, iy, k), Lattice(ix, iy + 1, k), Lattice(ix + 1, iy + 1, k));
+                        cachedIx = ix;
+                    }
+                    var fx = Fade(gx - x0);
+                    var top = a + ((b - a) * fx);
+                    var bottom = c + ((d - c) * fx);
+                    row[i] += weights[k] * (top + ((bottom - top) * fy));
+                }
             }
         }
 
+        // Lambert shading with the sun in the north-west at 45 degrees: light vector in (east, north, up).
+        var lightEast = Math.Cos(SunAltitude) * Math.Sin(SunAzimuth);
+        var lightNorth = Math.Cos(SunAltitude) * Math.Cos(SunAzimuth);
+        var lightUp = Math.Sin(SunAltitude);
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new SKColor[width * height];
-        var cellY = extent.Height / height;
-        var zenith = (Math.PI / 2) - SunAltitude;
+        var pixels = bitmap.GetPixelSpan();
         for (var j = 0; j < height; j++)
         {
             for (var i = 0; i < width; i++)
@@ -52,51 +84,17 @@ internal static class HillshadeRenderer
                 var z01 = z[((j + 1) * stride) + i];
                 var z11 = z[((j + 1) * stride) + i + 1];
                 var dzdx = ((z10 + z11) - (z00 + z01)) / (2 * metersPerPixel);
-                var dzdy = ((z00 + z10) - (z01 + z11)) / (2 * cellY); // row j+1 lies south of row j
-                var slope = Math.Atan(Math.Sqrt((dzdx * dzdx) + (dzdy * dzdy)));
-                var aspect = Math.Atan2(dzdy, -dzdx);
-                var shade = (Math.Cos(zenith) * Math.Cos(slope)) + (Math.Sin(zenith) * Math.Sin(slope) * Math.Cos(SunAzimuth - aspect));
-                var t = Math.Clamp(shade, 0, 1);
-                pixels[(j * width) + i] = new SKColor(
-                    (byte)(78 + (t * 170)),
-                    (byte)(84 + (t * 164)),
-                    (byte)(80 + (t * 150)));
+                var dzdy = ((z00 + z10) - (z01 + z11)) / (2 * cellY); // row j lies north of row j+1
+                var shade = ((-dzdx * lightEast) - (dzdy * lightNorth) + lightUp) / Math.Sqrt(1 + (dzdx * dzdx) + (dzdy * dzdy));
+                var t = Math.Clamp((shade - 0.25) / 0.75, 0, 1);
+                var p = ((j * width) + i) * 4;
+                pixels[p] = (byte)(78 + (t * 170));
+                pixels[p + 1] = (byte)(84 + (t * 164));
+                pixels[p + 2] = (byte)(80 + (t * 150));
+                pixels[p + 3] = 255;
             }
         }
-        bitmap.Pixels = pixels;
         return bitmap;
-    }
-
-    private static double Elevation(double x, double y, double[] weights)
-    {
-        var sum = 0.0;
-        for (var k = 0; k < weights.Length; k++)
-        {
-            if (weights[k] == 0)
-            {
-                continue;
-            }
-            var wavelength = FinestWavelength * (1L << k);
-            sum += weights[k] * ValueNoise(x / wavelength, y / wavelength, k);
-        }
-        return sum;
-    }
-
-    private static double ValueNoise(double x, double y, int seed)
-    {
-        var x0 = Math.Floor(x);
-        var y0 = Math.Floor(y);
-        var ix = (long)x0;
-        var iy = (long)y0;
-        var fx = Fade(x - x0);
-        var fy = Fade(y - y0);
-        var a = Lattice(ix, iy, seed);
-        var b = Lattice(ix + 1, iy, seed);
-        var c = Lattice(ix, iy + 1, seed);
-        var d = Lattice(ix + 1, iy + 1, seed);
-        var top = a + ((b - a) * fx);
-        var bottom = c + ((d - c) * fx);
-        return top + ((bottom - top) * fy);
     }
 
     /// <summary>A value in [-1, 1) from a lattice point (SplitMix64 finaliser: fixed, so tiles are reproducible).</summary>

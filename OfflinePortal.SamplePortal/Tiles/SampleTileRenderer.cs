@@ -9,7 +9,7 @@ namespace OfflinePortal.SamplePortal.Tiles;
 internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTileCache cache)
 {
     /// <summary>Point layers join the vector tiles from this level, where they can be told apart.</summary>
-    public const int VectorPointMinLevel = 12;
+    public const int VectorPointMinLevel = 14;
 
     private readonly SampleMapRenderer _map = new(reader);
     private readonly Lazy<TileBlob> _backgroundTile = new(() => new TileBlob(EncodePlain(SampleMapRenderer.Background, TileScheme.Raster.TileSize)));
@@ -69,10 +69,13 @@ internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTile
         return new TileBlob(bytes, Gzip(bytes));
     }
 
+    /// <summary>PNG with a light zlib level (tiles are small; the default level costs more time than it saves bytes), or JPEG.</summary>
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format, int quality = 90)
     {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, quality)
+        using var pixmap = bitmap.PeekPixels();
+        using var data = (format == SKEncodedImageFormat.Png
+                ? pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub | SKPngEncoderFilterFlags.Up, 3))
+                : pixmap.Encode(format, quality))
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}x{bitmap.Height} {format} image.");
         return data.ToArray();
     }
