@@ -9,7 +9,7 @@ internal static class DynamicMapJson
 
     private const string Description = "Dynamic map of the sample water utility: drawn on request by export, no cache.";
 
-    public static object Root() => new
+    public static object Root(int maxExportTilesCount) => new
     {
         currentVersion = ServiceJson.CurrentVersion,
         serviceDescription = Description,
@@ -41,6 +41,7 @@ internal static class DynamicMapJson
         documentInfo = ServiceJson.DocumentInfo("Sample water network"),
         capabilities = "Map",
         exportTilesAllowed = false,
+        maxExportTilesCount,
         maxRecordCount = 1000,
         maxImageHeight = DynamicExport.MaxImageSize,
         maxImageWidth = DynamicExport.MaxImageSize,

@@ -123,8 +123,8 @@ public static class SampleTileEndpoints
         const string root = $"arcgis/rest/services/{DynamicMapJson.ServiceName}/MapServer";
         const string outputFolder = $"{DynamicMapJson.ServiceName}_MapServer";
 
-        group.MapGet(root, (HttpContext context, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => request.Json(DynamicMapJson.Root())));
+        group.MapGet(root, (HttpContext context, IOptions<SampleTileOptions> options, CancellationToken ct) =>
+            HandleJsonAsync(context, ct, request => request.Json(DynamicMapJson.Root(options.Value.MaxExportTilesCount))));
 
         group.MapGet($"{root}/layers", (HttpContext context, CancellationToken ct) =>
             HandleJsonAsync(context, ct, request => request.Json(new
