@@ -26,6 +26,7 @@ public static class SampleTileEndpoints
         services.AddOptions<SamplePortalOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SampleTileCache>();
+        services.TryAddSingleton<SampleDataVersion>();
         services.TryAddSingleton<SampleTileRenderer>();
         services.TryAddSingleton<DynamicExport>();
         services.TryAddSingleton<ExportImageStore>();

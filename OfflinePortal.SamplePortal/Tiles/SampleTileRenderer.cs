@@ -6,7 +6,7 @@ using SkiaSharp;
 namespace OfflinePortal.SamplePortal.Tiles;
 
 /// <summary>Renders (and caches) the tiles of the three tiled sample services.</summary>
-internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTileCache cache)
+internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTileCache cache, SampleDataVersion dataVersion)
 {
     /// <summary>Point layers join the vector tiles from this level, where they can be told apart.</summary>
     public const int VectorPointMinLevel = 14;
@@ -15,11 +15,15 @@ internal sealed class SampleTileRenderer(ISampleFeatureReader reader, SampleTile
     private readonly Lazy<TileBlob> _backgroundTile = new(() => new TileBlob(EncodePlain(SampleMapRenderer.Background, TileScheme.Raster.TileSize)));
 
     /// <summary>A tile of <paramref name="kind"/>, from the cache or rendered into it.</summary>
-    public Task<TileBlob> GetTileAsync(TileKind kind, TileAddress tile, CancellationToken cancellationToken) =>
-        cache.GetOrRenderAsync(
-            string.Create(CultureInfo.InvariantCulture, $"{kind}/{tile.Level}/{tile.Row}/{tile.Col}"),
+    public async Task<TileBlob> GetTileAsync(TileKind kind, TileAddress tile, CancellationToken cancellationToken)
+    {
+        // Hillshade does not depend on the data; the others are keyed by the data version so edits show.
+        var version = kind == TileKind.Hillshade ? 0 : await dataVersion.CurrentAsync(cancellationToken);
+        return await cache.GetOrRenderAsync(
+            string.Create(CultureInfo.InvariantCulture, $"{version}/{kind}/{tile.Level}/{tile.Row}/{tile.Col}"),
             ct => RenderAsync(kind, tile, ct),
             cancellationToken);
+    }
 
     /// <summary>Renders a tile without touching the cache (bulk exports would only churn it).</summary>
     public Task<TileBlob> RenderAsync(TileKind kind, TileAddress tile, CancellationToken cancellationToken) => kind switch
