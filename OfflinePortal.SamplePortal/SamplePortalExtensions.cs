@@ -63,7 +63,7 @@ public static class SamplePortalExtensions
         sp.GetRequiredService<FeatureServiceEndpoints>().Map(mapper);
         sp.GetRequiredService<ReplicaEndpoints>().Map(mapper);
         // The tile services (Tiles/) map themselves into the same group here.
-        group.MapSampleTileServices();
+        group.MapSampleTileServices(prefix);
         return group;
     }
 }

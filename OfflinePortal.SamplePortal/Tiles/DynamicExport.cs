@@ -3,6 +3,8 @@ using NetTopologySuite.Geometries;
 using OfflinePortal.SamplePortal.Data;
 using SkiaSharp;
 
+using OfflinePortal.SamplePortal.Http;
+
 namespace OfflinePortal.SamplePortal.Tiles;
 
 /// <summary>The parameters of a dynamic map <c>export</c>, read and checked.</summary>
@@ -35,29 +37,29 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
 
     public static DynamicExportRequest Parse(ArcGisRequest request)
     {
-        var bboxText = request.Get("bbox") ?? throw new ArcGisRequestException("'bbox' is required.", "Give xmin,ymin,xmax,ymax.");
+        var bboxText = request.Get("bbox") ?? throw new ArcGisException(400, "'bbox' is required.", "Give xmin,ymin,xmax,ymax.");
         var bboxSr = EsriGeometryInput.ParseSpatialReference(request.Get("bboxSR"), SampleSpatialReference.WebMercator, "bboxSR");
         var imageSr = EsriGeometryInput.ParseSpatialReference(request.Get("imageSR"), SampleSpatialReference.WebMercator, "imageSR");
         var mercator = EsriGeometryInput.ParseExtent(bboxText, bboxSr, "bbox");
         if (mercator.Width <= 0 || mercator.Height <= 0)
         {
-            throw new ArcGisRequestException("'bbox' must have a width and a height.");
+            throw new ArcGisException(400, "'bbox' must have a width and a height.");
         }
-        var (width, height) = ParseSize(request.Get("size"));
+        var (width, height) = ParseSize(request.Get("size")?.Trim());
         var dpi = 96;
-        if (request.Get("dpi") is { } dpiText && (!int.TryParse(dpiText, NumberStyles.Integer, CultureInfo.InvariantCulture, out dpi) || dpi < 1 || dpi > 1200))
+        if (request.Get("dpi") is { } dpiText && (!int.TryParse(dpiText.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out dpi) || dpi < 1 || dpi > 1200))
         {
-            throw new ArcGisRequestException("'dpi' must be a whole number from 1 to 1200.", $"Invalid value '{dpiText}'.");
+            throw new ArcGisException(400, "'dpi' must be a whole number from 1 to 1200.", $"Invalid value '{dpiText}'.");
         }
-        var format = (request.Get("format") ?? "png").ToLowerInvariant() switch
+        var format = (request.Get("format") ?? "png").Trim().ToLowerInvariant() switch
         {
             "png" or "png8" or "png24" or "png32" => SKEncodedImageFormat.Png,
             "jpg" or "jpeg" => SKEncodedImageFormat.Jpeg,
-            var other => throw new ArcGisRequestException($"Image format '{other}' is not supported.", "Use png, png8, png24, png32 or jpg."),
+            var other => throw new ArcGisException(400, $"Image format '{other}' is not supported.", "Use png, png8, png24, png32 or jpg."),
         };
-        var transparent = request.GetBoolean("transparent") ?? false;
+        var transparent = request.GetBool("transparent", false);
         var extent = imageSr == SampleSpatialReference.WebMercator ? mercator : WebMercator.Project(mercator, WebMercator.LatestWkid, WebMercator.Wgs84);
-        return new DynamicExportRequest(FitAspect(extent, width, height), imageSr, width, height, dpi, format, transparent, ParseLayers(request.Get("layers")));
+        return new DynamicExportRequest(FitAspect(extent, width, height), imageSr, width, height, dpi, format, transparent, ParseLayers(request.Get("layers")?.Trim()));
     }
 
     public async Task<byte[]> RenderAsync(DynamicExportRequest export, CancellationToken cancellationToken)
@@ -93,7 +95,7 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
         {
             return (width, height);
         }
-        throw new ArcGisRequestException(
+        throw new ArcGisException(400, 
             string.Create(CultureInfo.InvariantCulture, $"'size' must be width,height with each from 1 to {MaxImageSize}."),
             $"Invalid value '{text}'.");
     }
@@ -109,7 +111,7 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
-            throw new ArcGisRequestException("'layers' must be show:, hide:, include: or exclude: followed by layer ids.", $"Invalid value '{text}'.");
+            throw new ArcGisException(400, "'layers' must be show:, hide:, include: or exclude: followed by layer ids.", $"Invalid value '{text}'.");
         }
         var mode = text[..colon].Trim().ToLowerInvariant();
         var ids = new HashSet<int>();
@@ -117,7 +119,7 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
         {
             if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) || !all.Contains(id))
             {
-                throw new ArcGisRequestException($"'layers' names a layer that does not exist: '{part}'.", "Layer ids are 0 to 3.");
+                throw new ArcGisException(400, $"'layers' names a layer that does not exist: '{part}'.", "Layer ids are 0 to 3.");
             }
             ids.Add(id);
         }
@@ -126,7 +128,7 @@ internal sealed class DynamicExport(ISampleFeatureReader reader)
             "show" => ids,
             "include" => all, // every layer is visible by default already
             "hide" or "exclude" => [.. all.Except(ids)],
-            _ => throw new ArcGisRequestException($"'layers' mode '{mode}' is not supported.", "Use show, hide, include or exclude."),
+            _ => throw new ArcGisException(400, $"'layers' mode '{mode}' is not supported.", "Use show, hide, include or exclude."),
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
 using OfflinePortal.SamplePortal.Data;
+using OfflinePortal.SamplePortal.Http;
 
 namespace OfflinePortal.SamplePortal.Tiles;
 
@@ -28,7 +29,7 @@ internal static class EsriGeometryInput
     {
         102100 or 3857 or 102113 or 900913 => SampleSpatialReference.WebMercator,
         4326 => SampleSpatialReference.Geographic,
-        _ => throw new ArcGisRequestException($"Spatial reference {wkid.ToString(CultureInfo.InvariantCulture)} is not supported.", "Use 4326, 3857 or 102100."),
+        _ => throw new ArcGisException(400, $"Spatial reference {wkid.ToString(CultureInfo.InvariantCulture)} is not supported.", "Use 4326, 3857 or 102100."),
     };
 
     /// <summary>A spatial reference parameter: a bare wkid (<c>4326</c>) or JSON (<c>{"wkid":4326}</c>).</summary>
@@ -61,7 +62,7 @@ internal static class EsriGeometryInput
         }
         if (element.TryGetProperty("wkt", out _))
         {
-            throw new ArcGisRequestException($"'{parameter}': spatial references given as WKT are not supported.", "Use a wkid.");
+            throw new ArcGisException(400, $"'{parameter}': spatial references given as WKT are not supported.", "Use a wkid.");
         }
         return fallback;
     }
@@ -77,7 +78,7 @@ internal static class EsriGeometryInput
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 4 || !parts.All(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
         {
-            throw new ArcGisRequestException($"'{parameter}' must be xmin,ymin,xmax,ymax or an envelope JSON.", $"Invalid value '{text}'.");
+            throw new ArcGisException(400, $"'{parameter}' must be xmin,ymin,xmax,ymax or an envelope JSON.", $"Invalid value '{text}'.");
         }
         var v = parts.Select(p => double.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
         return ToWebMercator(CheckedEnvelope(v[0], v[1], v[2], v[3], parameter), defaultSr);
@@ -104,7 +105,7 @@ internal static class EsriGeometryInput
             }
             if (parts.Count == 0)
             {
-                throw new ArcGisRequestException($"'{parameter}' holds no feature with a geometry.");
+                throw new ArcGisException(400, $"'{parameter}' holds no feature with a geometry.");
             }
             return parts.Count == 1 ? parts[0] : Factory.BuildGeometry(parts).Union();
         }
@@ -122,7 +123,7 @@ internal static class EsriGeometryInput
         {
             return Factory.ToGeometry(EnvelopeFromJson(geometry, sr, parameter));
         }
-        throw new ArcGisRequestException($"'{parameter}' must be a polygon (rings) or an envelope.");
+        throw new ArcGisException(400, $"'{parameter}' must be a polygon (rings) or an envelope.");
     }
 
     private static Geometry PolygonFromRings(JsonElement rings, SampleSpatialReference sr, string parameter)
@@ -138,13 +139,13 @@ internal static class EsriGeometryInput
                 if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() < 2
                     || point[0].ValueKind != JsonValueKind.Number || point[1].ValueKind != JsonValueKind.Number)
                 {
-                    throw new ArcGisRequestException($"'{parameter}': every ring vertex must be [x, y].");
+                    throw new ArcGisException(400, $"'{parameter}': every ring vertex must be [x, y].");
                 }
                 coordinates.Add(ToWebMercator(point[0].GetDouble(), point[1].GetDouble(), sr));
             }
             if (coordinates.Count < 3)
             {
-                throw new ArcGisRequestException($"'{parameter}': a ring needs at least three vertices.");
+                throw new ArcGisException(400, $"'{parameter}': a ring needs at least three vertices.");
             }
             if (!coordinates[0].Equals2D(coordinates[^1]))
             {
@@ -152,7 +153,7 @@ internal static class EsriGeometryInput
             }
             if (coordinates.Count < 4)
             {
-                throw new ArcGisRequestException($"'{parameter}': a ring needs at least three distinct vertices.");
+                throw new ArcGisException(400, $"'{parameter}': a ring needs at least three distinct vertices.");
             }
             var ring = Factory.CreateLinearRing([.. coordinates]);
             if (NetTopologySuite.Algorithm.Orientation.IsCCW(ring.CoordinateSequence))
@@ -180,7 +181,7 @@ internal static class EsriGeometryInput
         }
         if (result.IsEmpty || result.Area <= 0)
         {
-            throw new ArcGisRequestException($"'{parameter}' encloses no area.");
+            throw new ArcGisException(400, $"'{parameter}' encloses no area.");
         }
         return result;
     }
@@ -191,7 +192,7 @@ internal static class EsriGeometryInput
         double Read(string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
                 ? value.GetDouble()
-                : throw new ArcGisRequestException($"'{parameter}': envelope needs a numeric '{name}'.");
+                : throw new ArcGisException(400, $"'{parameter}': envelope needs a numeric '{name}'.");
         return ToWebMercator(CheckedEnvelope(Read("xmin"), Read("ymin"), Read("xmax"), Read("ymax"), parameter), sr);
     }
 
@@ -199,7 +200,7 @@ internal static class EsriGeometryInput
     {
         if (!double.IsFinite(xmin) || !double.IsFinite(ymin) || !double.IsFinite(xmax) || !double.IsFinite(ymax) || xmax < xmin || ymax < ymin)
         {
-            throw new ArcGisRequestException($"'{parameter}' is not a valid extent (xmin <= xmax and ymin <= ymax required).");
+            throw new ArcGisException(400, $"'{parameter}' is not a valid extent (xmin <= xmax and ymin <= ymax required).");
         }
         return new Envelope(xmin, xmax, ymin, ymax);
     }
@@ -224,7 +225,7 @@ internal static class EsriGeometryInput
         }
         catch (JsonException ex)
         {
-            throw new ArcGisRequestException($"'{parameter}' is not valid JSON.", ex.Message);
+            throw new ArcGisException(400, $"'{parameter}' is not valid JSON.", ex.Message);
         }
     }
 }

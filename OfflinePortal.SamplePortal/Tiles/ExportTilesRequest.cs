@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using OfflinePortal.SamplePortal.Http;
+
 namespace OfflinePortal.SamplePortal.Tiles;
 
 /// <summary>The parameters of <c>exportTiles</c> and <c>estimateExportTilesSize</c> (SPEC §5.2/5.3), read and checked.</summary>
@@ -17,12 +19,12 @@ internal sealed record ExportTilesRequest(
     {
         var levels = ParseLevels(request.Get("levels"), request.Get("exportBy"), scheme);
         var area = ParseArea(request);
-        var tilePackage = request.GetBoolean("tilePackage") ?? false;
+        var tilePackage = request.GetBool("tilePackage", false);
         var storageFormat = request.Get("storageFormatType") ?? "esriMapCacheStorageModeCompact";
         if (request.Get("compressionQuality") is { } quality
             && (!int.TryParse(quality, NumberStyles.Integer, CultureInfo.InvariantCulture, out var q) || q is < 0 or > 100))
         {
-            throw new ArcGisRequestException("'compressionQuality' must be a whole number from 0 to 100.", $"Invalid value '{quality}'.");
+            throw new ArcGisException(400, "'compressionQuality' must be a whole number from 0 to 100.", $"Invalid value '{quality}'.");
         }
         var inputs = EchoedParameters
             .Select(name => (name, value: request.Get(name)))
@@ -43,7 +45,7 @@ internal sealed record ExportTilesRequest(
             return Polygonal(EsriGeometryInput.ParseArea(polygon, SampleSpatialReference.WebMercator, "polygon"));
         }
         var extentText = request.Get("exportExtent");
-        if (extentText is null || extentText.Equals("DEFAULT", StringComparison.OrdinalIgnoreCase))
+        if (extentText is null || extentText.Trim().Equals("DEFAULT", StringComparison.OrdinalIgnoreCase))
         {
             return new ExportArea(ServiceJson.FullExtent);
         }
@@ -59,12 +61,12 @@ internal sealed record ExportTilesRequest(
     {
         if (text is null)
         {
-            throw new ArcGisRequestException("'levels' is required.", "Give levels as 1,2,3 or 1-4,7-9.");
+            throw new ArcGisException(400, "'levels' is required.", "Give levels as 1,2,3 or 1-4,7-9.");
         }
         var by = (exportBy ?? "LevelID").ToLowerInvariant();
         if (by is not ("levelid" or "resolution" or "scale"))
         {
-            throw new ArcGisRequestException($"'exportBy' must be LevelID, Resolution or Scale, not '{exportBy}'.");
+            throw new ArcGisException(400, $"'exportBy' must be LevelID, Resolution or Scale, not '{exportBy}'.");
         }
         var levels = new SortedSet<int>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -76,7 +78,7 @@ internal sealed record ExportTilesRequest(
                 var to = Level(part[(dash + 1)..], by, scheme);
                 if (to < from)
                 {
-                    throw new ArcGisRequestException($"'levels' range '{part}' runs backwards.");
+                    throw new ArcGisException(400, $"'levels' range '{part}' runs backwards.");
                 }
                 for (var level = from; level <= to; level++)
                 {
@@ -90,7 +92,7 @@ internal sealed record ExportTilesRequest(
         }
         if (levels.Count == 0)
         {
-            throw new ArcGisRequestException("'levels' names no level.");
+            throw new ArcGisException(400, "'levels' names no level.");
         }
         return [.. levels];
     }
@@ -99,13 +101,13 @@ internal sealed record ExportTilesRequest(
     {
         if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new ArcGisRequestException($"'levels' holds '{text}', which is not a number.");
+            throw new ArcGisException(400, $"'levels' holds '{text}', which is not a number.");
         }
         if (by == "levelid")
         {
             if (value != Math.Floor(value) || value < 0 || value > scheme.MaxLevel)
             {
-                throw new ArcGisRequestException(
+                throw new ArcGisException(400, 
                     string.Create(CultureInfo.InvariantCulture, $"Level {text} does not exist; levels run from 0 to {scheme.MaxLevel}."));
             }
             return (int)value;
@@ -118,6 +120,6 @@ internal sealed record ExportTilesRequest(
                 return lod.Level;
             }
         }
-        throw new ArcGisRequestException($"No level of this service has the {by} {text}.");
+        throw new ArcGisException(400, $"No level of this service has the {by} {text}.");
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using OfflinePortal.SamplePortal.Http;
 
 namespace OfflinePortal.SamplePortal.Tiles;
 
@@ -35,211 +37,209 @@ public static class SampleTileEndpoints
         return services;
     }
 
-    /// <summary>Maps the services on <paramref name="group"/>, the group at the portal's mount prefix (e.g. <c>/sample</c>).</summary>
-    public static RouteGroupBuilder MapSampleTileServices(this RouteGroupBuilder group)
+    /// <summary>
+    /// Maps the services on <paramref name="group"/>, the group at the portal's mount <paramref name="prefix"/>
+    /// (e.g. <c>/sample</c>); answers carry absolute URLs under that prefix.
+    /// </summary>
+    public static RouteGroupBuilder MapSampleTileServices(this RouteGroupBuilder group, string prefix)
     {
+        prefix = "/" + prefix.Trim('/');
+        var logger = ((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("OfflinePortal.SamplePortal.Tiles");
+        var mapper = new EndpointMapper(group, prefix, logger);
         foreach (var service in TiledService.All)
         {
-            MapTiledService(group, service);
+            MapTiledService(mapper, service);
         }
-        MapDynamicService(group);
+        MapDynamicService(mapper);
         return group;
     }
 
-    private static void MapTiledService(RouteGroupBuilder group, TiledService service)
+    private static void MapTiledService(EndpointMapper mapper, TiledService service)
     {
         var root = $"arcgis/rest/services/{service.Name}/{service.Type}";
-        string[] getOrPost = [HttpMethods.Get, HttpMethods.Post];
 
-        group.MapMethods(root, getOrPost, (HttpContext context, IOptions<SampleTileOptions> options, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => request.Json(service.Kind == TileKind.Vector
-                ? ServiceJson.VectorTileServer(service, options.Value.MaxExportTilesCount)
-                : ServiceJson.TiledMapServer(service, options.Value.MaxExportTilesCount))));
+        mapper.GetOrPost(root, r => WriteAsync(r, service.Kind == TileKind.Vector
+            ? ServiceJson.VectorTileServer(service, Options(r).MaxExportTilesCount)
+            : ServiceJson.TiledMapServer(service, Options(r).MaxExportTilesCount)));
 
-        group.MapGet($"{root}/tile/{{level}}/{{row}}/{{col}}", (HttpContext context, string level, string row, string col, SampleTileRenderer renderer, IOptions<SampleTileOptions> options, CancellationToken ct) =>
-            TileAsync(context, service, level, row, col, renderer, options.Value, ct));
+        mapper.GetOnly($"{root}/tile/{{level}}/{{row}}/{{col}}", r => TileAsync(r, service));
 
-        group.MapGet($"{root}/tilemap/{{level}}/{{row}}/{{col}}/{{width}}/{{height}}", (HttpContext context, string level, string row, string col, string width, string height, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => request.Json(TileMap(service, level, row, col, width, height))));
+        mapper.GetOnly($"{root}/tilemap/{{level}}/{{row}}/{{col}}/{{width}}/{{height}}", r =>
+            WriteAsync(r, TileMap(service, Route(r, "level"), Route(r, "row"), Route(r, "col"), Route(r, "width"), Route(r, "height"))));
 
         foreach (var kind in new[] { TileJobKind.ExportTiles, TileJobKind.EstimateExportTilesSize })
         {
             var operation = kind == TileJobKind.ExportTiles ? "exportTiles" : "estimateExportTilesSize";
-            group.MapMethods($"{root}/{operation}", getOrPost, (HttpContext context, TileJobService jobs, CancellationToken ct) =>
-                HandleJsonAsync(context, ct, request =>
+            mapper.GetOrPost($"{root}/{operation}", r =>
+            {
+                if (!service.ExportTilesAllowed)
                 {
-                    if (!service.ExportTilesAllowed)
-                    {
-                        return ArcGisRequest.Error(400, $"Export tiles is not allowed for {service.Name}:{service.Type}.", ["exportTilesAllowed is false for this service."]);
-                    }
-                    var job = jobs.Submit(service, kind, ExportTilesRequest.Parse(request, service.Scheme)).Snapshot();
-                    return request.Json(new { jobId = job.Id, jobStatus = job.Status, status = job.Status });
-                }));
+                    throw new ArcGisException(400, $"Export tiles is not allowed for {service.Name}:{service.Type}.", "exportTilesAllowed is false for this service.");
+                }
+                var job = Service<TileJobService>(r).Submit(service, kind, ExportTilesRequest.Parse(r, service.Scheme)).Snapshot();
+                return WriteAsync(r, new { jobId = job.Id, jobStatus = job.Status, status = job.Status });
+            });
         }
 
         // ArcGIS documents both jobs/{id} and {operation}/jobs/{id}; clients use either, some append /status.
         foreach (var jobsRoot in new[] { $"{root}/jobs", $"{root}/exportTiles/jobs", $"{root}/estimateExportTilesSize/jobs" })
         {
-            group.MapGet($"{jobsRoot}/{{jobId}}", (HttpContext context, string jobId, TileJobService jobs, CancellationToken ct) =>
-                HandleJsonAsync(context, ct, request => JobStatus(request, service, jobs, jobId)));
-            group.MapGet($"{jobsRoot}/{{jobId}}/status", (HttpContext context, string jobId, TileJobService jobs, CancellationToken ct) =>
-                HandleJsonAsync(context, ct, request => JobStatus(request, service, jobs, jobId)));
-            group.MapGet($"{jobsRoot}/{{jobId}}/results/{{parameter}}", (HttpContext context, string jobId, string parameter, TileJobService jobs, CancellationToken ct) =>
-                HandleJsonAsync(context, ct, request => JobResult(request, service, jobs, jobId, parameter)));
-            group.MapGet($"{jobsRoot}/{{jobId}}/inputs/{{parameter}}", (HttpContext context, string jobId, string parameter, TileJobService jobs, CancellationToken ct) =>
-                HandleJsonAsync(context, ct, request => JobInput(request, service, jobs, jobId, parameter)));
+            mapper.GetOnly($"{jobsRoot}/{{jobId}}", r => WriteAsync(r, JobStatus(FindJob(r, service))));
+            mapper.GetOnly($"{jobsRoot}/{{jobId}}/status", r => WriteAsync(r, JobStatus(FindJob(r, service))));
+            mapper.GetOnly($"{jobsRoot}/{{jobId}}/results/{{parameter}}", r => WriteAsync(r, JobResult(r, service, FindJob(r, service), Route(r, "parameter"))));
+            mapper.GetOnly($"{jobsRoot}/{{jobId}}/inputs/{{parameter}}", r => WriteAsync(r, JobInput(FindJob(r, service), Route(r, "parameter"))));
         }
 
         var output = $"arcgis/rest/directories/arcgisoutput/{service.OutputFolder}/_ags_{{jobId}}";
-        group.MapGet(output, (HttpContext context, string jobId, TileJobService jobs, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request =>
+        mapper.GetOnly(output, r =>
+        {
+            if (Service<TileJobService>(r).Find(service, Route(r, "jobId"))?.Snapshot() is not { Succeeded: true } job)
             {
-                if (jobs.Find(service, jobId)?.Snapshot() is not { Succeeded: true } job)
-                {
-                    return ArcGisRequest.Error(404, $"Output folder _ags_{jobId} does not exist.");
-                }
-                var folderUrl = $"{request.RestRoot}/directories/arcgisoutput/{service.OutputFolder}/_ags_{job.Id}";
-                return request.Json(new
-                {
-                    files = job.Files.Select(f => new { name = f.Name, url = $"{folderUrl}/{Uri.EscapeDataString(f.Name)}", size = f.Size }).ToArray(),
-                    folders = Array.Empty<object>(),
-                });
-            }));
-        group.MapGet($"{output}/{{fileName}}", (string jobId, string fileName, TileJobService jobs) =>
-            jobs.FilePath(service, jobId, fileName) is { } path
-                ? Results.File(path, "application/zip", fileName)
-                : ArcGisRequest.Error(404, $"File {fileName} does not exist.", httpStatus: StatusCodes.Status404NotFound));
+                throw new ArcGisException(404, $"Output folder _ags_{Route(r, "jobId")} does not exist.");
+            }
+            var folderUrl = $"{r.BaseUrl}/arcgis/rest/directories/arcgisoutput/{service.OutputFolder}/_ags_{job.Id}";
+            return WriteAsync(r, new
+            {
+                files = job.Files.Select(f => new { name = f.Name, url = $"{folderUrl}/{Uri.EscapeDataString(f.Name)}", size = f.Size }).ToArray(),
+                folders = Array.Empty<object>(),
+            });
+        });
+        mapper.GetOnly($"{output}/{{fileName}}", r =>
+        {
+            var fileName = Route(r, "fileName");
+            return Service<TileJobService>(r).FilePath(service, Route(r, "jobId"), fileName) is { } path
+                ? Results.File(path, "application/zip", fileName).ExecuteAsync(r.Context)
+                : ArcGisResponse.WriteErrorAsync(r.Context, "json", new ArcGisException(404, $"File {fileName} does not exist."), StatusCodes.Status404NotFound);
+        });
 
         if (service.Kind == TileKind.Vector)
         {
             foreach (var stylePath in new[] { $"{root}/resources/styles", $"{root}/resources/styles/root.json" })
             {
-                group.MapGet(stylePath, () => Results.Json(VectorStyleJson.Root(), contentType: "application/json; charset=utf-8"));
+                mapper.GetOnly(stylePath, r => ArcGisResponse.WriteObjectAsync(r.Context, "json", VectorStyleJson.Root()));
             }
         }
     }
 
-    private static void MapDynamicService(RouteGroupBuilder group)
+    private static void MapDynamicService(EndpointMapper mapper)
     {
         const string root = $"arcgis/rest/services/{DynamicMapJson.ServiceName}/MapServer";
         const string outputFolder = $"{DynamicMapJson.ServiceName}_MapServer";
 
-        group.MapGet(root, (HttpContext context, IOptions<SampleTileOptions> options, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => request.Json(DynamicMapJson.Root(options.Value.MaxExportTilesCount))));
+        mapper.GetOnly(root, r => WriteAsync(r, DynamicMapJson.Root(Options(r).MaxExportTilesCount)));
 
-        group.MapGet($"{root}/layers", (HttpContext context, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => request.Json(new
-            {
-                layers = SampleLayers.All.Select(DynamicMapJson.Layer).ToArray(),
-                tables = Array.Empty<object>(),
-            })));
-
-        group.MapGet($"{root}/{{layerId:int}}", (HttpContext context, int layerId, CancellationToken ct) =>
-            HandleJsonAsync(context, ct, request => SampleLayers.All.FirstOrDefault(l => l.Id == layerId) is { } layer
-                ? request.Json(DynamicMapJson.Layer(layer))
-                : ArcGisRequest.Error(400, string.Create(CultureInfo.InvariantCulture, $"Layer {layerId} does not exist."), ["Layers are 0 to 3."])));
-
-        group.MapMethods($"{root}/export", [HttpMethods.Get, HttpMethods.Post], async (HttpContext context, DynamicExport exporter, ExportImageStore images, CancellationToken ct) =>
+        mapper.GetOnly($"{root}/layers", r => WriteAsync(r, new
         {
-            try
-            {
-                var request = await ArcGisRequest.ReadAsync(context, ct);
-                var format = request.Format();
-                if (format is not ("image" or "json" or "pjson"))
-                {
-                    return ArcGisRequest.Error(400, $"Format '{format}' is not supported by export.", ["Use f=image, f=json or f=pjson."]);
-                }
-                var export = DynamicExport.Parse(request);
-                var bytes = await exporter.RenderAsync(export, ct);
-                if (format == "image")
-                {
-                    return Results.Bytes(bytes, export.ContentType);
-                }
-                var name = images.Add(new ExportedImage(bytes, export.ContentType));
-                return request.Json(new
-                {
-                    href = $"{request.RestRoot}/directories/arcgisoutput/{outputFolder}/{name}",
-                    width = export.Width,
-                    height = export.Height,
-                    extent = new
-                    {
-                        xmin = export.Extent.MinX,
-                        ymin = export.Extent.MinY,
-                        xmax = export.Extent.MaxX,
-                        ymax = export.Extent.MaxY,
-                        spatialReference = EsriGeometryInput.Json(export.ImageSr),
-                    },
-                    scale = DynamicExport.Scale(export),
-                });
-            }
-            catch (ArcGisRequestException ex)
-            {
-                return ArcGisRequest.Error(400, ex.Message, ex.Details);
-            }
+            layers = SampleLayers.All.Select(DynamicMapJson.Layer).ToArray(),
+            tables = Array.Empty<object>(),
+        }));
+
+        mapper.GetOnly($"{root}/{{layerId:int}}", r =>
+        {
+            var layerId = int.Parse(Route(r, "layerId"), CultureInfo.InvariantCulture);
+            return SampleLayers.All.FirstOrDefault(l => l.Id == layerId) is { } layer
+                ? WriteAsync(r, DynamicMapJson.Layer(layer))
+                : throw new ArcGisException(400, string.Create(CultureInfo.InvariantCulture, $"Layer {layerId} does not exist."), "Layers are 0 to 3.");
         });
 
-        group.MapGet($"arcgis/rest/directories/arcgisoutput/{outputFolder}/{{name}}", (string name, ExportImageStore images) =>
-            images.Find(name) is { } image
-                ? Results.Bytes(image.Bytes, image.ContentType)
-                : ArcGisRequest.Error(404, $"{name} does not exist or has expired.", httpStatus: StatusCodes.Status404NotFound));
-    }
-
-    private static async Task<IResult> HandleJsonAsync(HttpContext context, CancellationToken cancellationToken, Func<ArcGisRequest, IResult> handle)
-    {
-        try
+        mapper.GetOrPost($"{root}/export", async r =>
         {
-            var request = await ArcGisRequest.ReadAsync(context, cancellationToken);
-            if (!request.IsJsonFormat)
+            var format = r.Get("f") is null ? "json" : r.Format;
+            if (format is not ("image" or "json" or "pjson" or "html"))
             {
-                return ArcGisRequest.Error(400, $"Format '{request.Format()}' is not supported here.", ["Use f=json or f=pjson."]);
+                throw new ArcGisException(400, $"Format '{format}' is not supported by export.", "Use f=image, f=json or f=pjson.");
             }
-            return handle(request);
-        }
-        catch (ArcGisRequestException ex)
-        {
-            return ArcGisRequest.Error(400, ex.Message, ex.Details);
-        }
+            var export = DynamicExport.Parse(r);
+            var bytes = await Service<DynamicExport>(r).RenderAsync(export, r.Aborted);
+            if (format == "image")
+            {
+                await Results.Bytes(bytes, export.ContentType).ExecuteAsync(r.Context);
+                return;
+            }
+            var name = Service<ExportImageStore>(r).Add(new ExportedImage(bytes, export.ContentType));
+            await ArcGisResponse.WriteObjectAsync(r.Context, format, new
+            {
+                href = $"{r.BaseUrl}/arcgis/rest/directories/arcgisoutput/{outputFolder}/{name}",
+                width = export.Width,
+                height = export.Height,
+                extent = new
+                {
+                    xmin = export.Extent.MinX,
+                    ymin = export.Extent.MinY,
+                    xmax = export.Extent.MaxX,
+                    ymax = export.Extent.MaxY,
+                    spatialReference = EsriGeometryInput.Json(export.ImageSr),
+                },
+                scale = DynamicExport.Scale(export),
+            });
+        });
+
+        mapper.GetOnly($"arcgis/rest/directories/arcgisoutput/{outputFolder}/{{name}}", r =>
+            Service<ExportImageStore>(r).Find(Route(r, "name")) is { } image
+                ? Results.Bytes(image.Bytes, image.ContentType).ExecuteAsync(r.Context)
+                : ArcGisResponse.WriteErrorAsync(r.Context, "json", new ArcGisException(404, $"{Route(r, "name")} does not exist or has expired."), StatusCodes.Status404NotFound));
     }
 
-    private static async Task<IResult> TileAsync(
-        HttpContext context, TiledService service, string level, string row, string col,
-        SampleTileRenderer renderer, SampleTileOptions options, CancellationToken cancellationToken)
+    /// <summary>JSON in the requested format; a missing <c>f</c> gets JSON too (clients of tiles rarely send it).</summary>
+    private static Task WriteAsync(ArcGisRequest request, object body) =>
+        ArcGisResponse.WriteObjectAsync(request.Context, request.Get("f") is null ? "json" : request.Format, body);
+
+    private static T Service<T>(ArcGisRequest request)
+        where T : notnull => request.Context.RequestServices.GetRequiredService<T>();
+
+    private static SampleTileOptions Options(ArcGisRequest request) => Service<IOptions<SampleTileOptions>>(request).Value;
+
+    private static string Route(ArcGisRequest request, string name) =>
+        request.Context.Request.RouteValues[name]?.ToString() ?? string.Empty;
+
+    private static TileJobSnapshot FindJob(ArcGisRequest request, TiledService service)
     {
-        var wantsJson = context.Request.Query["f"].ToString() is "json" or "pjson";
+        var jobId = Route(request, "jobId");
+        return Service<TileJobService>(request).Find(service, jobId)?.Snapshot()
+            ?? throw new ArcGisException(400, $"Job {jobId} does not exist.", "Jobs are kept for a limited time after they finish.");
+    }
+
+    private static async Task TileAsync(ArcGisRequest request, TiledService service)
+    {
+        var context = request.Context;
+        var (level, row, col) = (Route(request, "level"), Route(request, "row"), Route(request, "col"));
         if (service.Kind == TileKind.Vector && col.EndsWith(".pbf", StringComparison.OrdinalIgnoreCase))
         {
             col = col[..^4];
         }
         if (!TryParseTile(level, row, col, out var tile) || !service.Scheme.IsValid(tile))
         {
-            var message = $"Tile {level}/{row}/{col} does not exist: levels run from 0 to {service.Scheme.MaxLevel.ToString(CultureInfo.InvariantCulture)}, rows and columns from 0 to 2^level - 1.";
-            return wantsJson
-                ? ArcGisRequest.Error(404, message)
-                : ArcGisRequest.Error(404, message, httpStatus: StatusCodes.Status404NotFound);
+            var error = new ArcGisException(404, $"Tile {level}/{row}/{col} does not exist: levels run from 0 to {service.Scheme.MaxLevel.ToString(CultureInfo.InvariantCulture)}, rows and columns from 0 to 2^level - 1.");
+            // An image request gets a real 404 (clients then skip the tile); f=json gets the envelope with 200.
+            await ArcGisResponse.WriteErrorAsync(context, "json", error, request.Get("f") is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
+            return;
         }
 
-        var blob = await renderer.GetTileAsync(service.Kind, tile, cancellationToken);
+        var blob = await Service<SampleTileRenderer>(request).GetTileAsync(service.Kind, tile, request.Aborted);
         var headers = context.Response.Headers;
         headers.ETag = blob.ETag;
-        headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={options.TileMaxAgeSeconds}");
+        headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={Options(request).TileMaxAgeSeconds}");
         if (service.Kind == TileKind.Vector)
         {
             headers.Vary = HeaderNames.AcceptEncoding;
         }
-        if (context.Request.Headers.IfNoneMatch.Any(tag => tag is not null && (tag == blob.ETag || tag == "*" || tag.Split(',').Any(t => t.Trim() == blob.ETag))))
+        if (context.Request.Headers.IfNoneMatch.Any(tag => tag is not null && tag.Split(',').Any(t => t.Trim() is var v && (v == blob.ETag || v == "*"))))
         {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
         }
-        if (service.Kind != TileKind.Vector)
-        {
-            return Results.Bytes(blob.Bytes, "image/png");
-        }
-        if (blob.Gzipped is not null && AcceptsGzip(context.Request))
+        var (bytes, contentType) = service.Kind != TileKind.Vector
+            ? (blob.Bytes, "image/png")
+            : blob.Gzipped is not null && AcceptsGzip(context.Request)
+                ? (blob.Gzipped, "application/x-protobuf")
+                : (blob.Bytes, "application/x-protobuf");
+        if (ReferenceEquals(bytes, blob.Gzipped))
         {
             headers.ContentEncoding = "gzip";
-            return Results.Bytes(blob.Gzipped, "application/x-protobuf");
         }
-        return Results.Bytes(blob.Bytes, "application/x-protobuf");
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, request.Aborted);
     }
 
     private static bool AcceptsGzip(HttpRequest request)
@@ -278,12 +278,12 @@ public static class SampleTileEndpoints
         const int MaxCells = 256;
         if (!TryParseTile(level, row, col, out var tile) || !service.Scheme.IsValid(tile))
         {
-            throw new ArcGisRequestException($"Tile {level}/{row}/{col} does not exist.");
+            throw new ArcGisException(400, $"Tile {level}/{row}/{col} does not exist.");
         }
         if (!int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out var w) || w is < 1 or > MaxCells
             || !int.TryParse(height, NumberStyles.None, CultureInfo.InvariantCulture, out var h) || h is < 1 or > MaxCells)
         {
-            throw new ArcGisRequestException(string.Create(CultureInfo.InvariantCulture, $"Tile map width and height must be from 1 to {MaxCells}."));
+            throw new ArcGisException(400, string.Create(CultureInfo.InvariantCulture, $"Tile map width and height must be from 1 to {MaxCells}."));
         }
         var side = TileScheme.TilesPerSide(tile.Level);
         var data = new int[w * h];
@@ -297,54 +297,39 @@ public static class SampleTileEndpoints
         return new { adjusted = false, location = new { left = tile.Col, top = tile.Row, width = w, height = h }, data };
     }
 
-    private static IResult JobStatus(ArcGisRequest request, TiledService service, TileJobService jobs, string jobId)
+    private static object JobStatus(TileJobSnapshot job) => new
     {
-        if (jobs.Find(service, jobId)?.Snapshot() is not { } job)
-        {
-            return ArcGisRequest.Error(400, $"Job {jobId} does not exist.", ["Jobs are kept for a limited time after they finish."]);
-        }
-        return request.Json(new
-        {
-            jobId = job.Id,
-            jobStatus = job.Status,
-            status = job.Status,
-            results = job.Succeeded
-                ? new Dictionary<string, object> { ["out_service_url"] = new { paramUrl = "results/out_service_url" } }
-                : [],
-            inputs = job.Inputs.ToDictionary(i => i.Key, i => (object)new { paramUrl = $"inputs/{i.Key}" }, StringComparer.Ordinal),
-            messages = job.Messages.Select(m => new { type = m.Type, description = m.Description }).ToArray(),
-        });
-    }
+        jobId = job.Id,
+        jobStatus = job.Status,
+        status = job.Status,
+        results = job.Succeeded
+            ? new Dictionary<string, object> { ["out_service_url"] = new { paramUrl = "results/out_service_url" } }
+            : [],
+        inputs = job.Inputs.ToDictionary(i => i.Key, i => (object)new { paramUrl = $"inputs/{i.Key}" }, StringComparer.Ordinal),
+        messages = job.Messages.Select(m => new { type = m.Type, description = m.Description }).ToArray(),
+    };
 
-    private static IResult JobResult(ArcGisRequest request, TiledService service, TileJobService jobs, string jobId, string parameter)
+    private static object JobResult(ArcGisRequest request, TiledService service, TileJobSnapshot job, string parameter)
     {
-        if (jobs.Find(service, jobId)?.Snapshot() is not { } job)
-        {
-            return ArcGisRequest.Error(400, $"Job {jobId} does not exist.");
-        }
         if (!parameter.Equals("out_service_url", StringComparison.OrdinalIgnoreCase))
         {
-            return ArcGisRequest.Error(400, $"Job {jobId} has no result '{parameter}'.", ["The result parameter is out_service_url."]);
+            throw new ArcGisException(400, $"Job {job.Id} has no result '{parameter}'.", "The result parameter is out_service_url.");
         }
         if (!job.Succeeded)
         {
-            return ArcGisRequest.Error(400, $"Job {jobId} has no results: its status is {job.Status}.");
+            throw new ArcGisException(400, $"Job {job.Id} has no results: its status is {job.Status}.");
         }
         object value = job.Kind == TileJobKind.EstimateExportTilesSize
             ? new { totalSize = job.TotalSize, totalTilesToExport = job.TotalTiles }
-            : $"{request.RestRoot}/directories/arcgisoutput/{service.OutputFolder}/_ags_{job.Id}";
-        return request.Json(new { paramName = "out_service_url", dataType = "GPString", value });
+            : $"{request.BaseUrl}/arcgis/rest/directories/arcgisoutput/{service.OutputFolder}/_ags_{job.Id}";
+        return new { paramName = "out_service_url", dataType = "GPString", value };
     }
 
-    private static IResult JobInput(ArcGisRequest request, TiledService service, TileJobService jobs, string jobId, string parameter)
+    private static object JobInput(TileJobSnapshot job, string parameter)
     {
-        if (jobs.Find(service, jobId)?.Snapshot() is not { } job)
-        {
-            return ArcGisRequest.Error(400, $"Job {jobId} does not exist.");
-        }
         var input = job.Inputs.FirstOrDefault(i => i.Key.Equals(parameter, StringComparison.OrdinalIgnoreCase));
         return input.Key is null
-            ? ArcGisRequest.Error(400, $"Job {jobId} has no input '{parameter}'.")
-            : request.Json(new { paramName = input.Key, dataType = "GPString", value = input.Value });
+            ? throw new ArcGisException(400, $"Job {job.Id} has no input '{parameter}'.")
+            : new { paramName = input.Key, dataType = "GPString", value = input.Value };
     }
 }
