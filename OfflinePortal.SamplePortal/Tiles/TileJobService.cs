@@ -93,8 +93,9 @@ internal sealed partial class TileJobService(
         {
             job.Fail("The sample portal stopped before the job finished.", timeProvider.GetUtcNow(), cancelled: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Whatever broke (disk, SQLite, rendering), the job must end Failed with the reason, never stay Executing.
             LogJobFailed(logger, ex, job.Id);
             job.Fail($"The job failed: {ex.Message}", timeProvider.GetUtcNow());
         }

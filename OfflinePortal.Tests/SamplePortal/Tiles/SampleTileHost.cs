@@ -40,7 +40,8 @@ internal sealed class SampleTileHost : IAsyncDisposable
     public static async Task<SampleTileHost> StartAsync(
         int hydrants = 800,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<WebApplication>? configure = null)
+        Action<WebApplication>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var directory = TestPaths.NewTempDirectory("sample-tiles");
         try
@@ -52,6 +53,7 @@ internal sealed class SampleTileHost : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
+            services?.Invoke(builder.Services);
             builder.Services.AddSamplePortal(o =>
             {
                 o.DataDirectory = directory;
