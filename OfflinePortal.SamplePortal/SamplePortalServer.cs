@@ -13,10 +13,12 @@ public sealed class SamplePortalServer : IAsyncDisposable
     public const string Prefix = "/sample";
 
     private readonly WebApplication _app;
+    private readonly string? _ownedDirectory;
 
-    private SamplePortalServer(WebApplication app, string root)
+    private SamplePortalServer(WebApplication app, string root, string? ownedDirectory)
     {
         _app = app;
+        _ownedDirectory = ownedDirectory;
         BaseUrl = root.TrimEnd('/') + Prefix;
     }
 
@@ -38,9 +40,14 @@ public sealed class SamplePortalServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Without a DataDirectory of the caller's, the store lives in a temp folder that DisposeAsync removes.
+        var temp = Path.Combine(Path.GetTempPath(), "offlineportal-sample", Guid.NewGuid().ToString("N"));
+        var probe = new SamplePortalOptions { DataDirectory = temp };
+        configure?.Invoke(probe);
+        var owned = probe.DataDirectory == temp ? temp : null;
         builder.Services.AddSamplePortal(o =>
         {
-            o.DataDirectory = Path.Combine(Path.GetTempPath(), "offlineportal-sample", Guid.NewGuid().ToString("N"));
+            o.DataDirectory = temp;
             configure?.Invoke(o);
         });
         var app = builder.Build();
@@ -53,15 +60,36 @@ public sealed class SamplePortalServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            DeleteDirectory(owned);
             throw;
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SamplePortalServer(app, address);
+        return new SamplePortalServer(app, address, owned);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        DeleteDirectory(_ownedDirectory);
+    }
+
+    private static void DeleteDirectory(string? path)
+    {
+        if (path is null || !Directory.Exists(path))
+        {
+            return;
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

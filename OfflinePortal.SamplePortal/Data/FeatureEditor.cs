@@ -422,7 +422,7 @@ internal sealed class FeatureEditor(SqliteConnection conn, SqliteTransaction tx,
         }
         return v.ValueKind switch
         {
-            JsonValueKind.Number => v.TryGetInt64(out var l) ? l : v.GetDouble(),
+            JsonValueKind.Number => v.TryGetInt64(out var l) ? (object)l : v.GetDouble(),
             JsonValueKind.String => v.GetString(),
             _ => null,
         };

@@ -168,6 +168,34 @@ public sealed class SampleStore : IDisposable
         return conn;
     }
 
+    /// <summary>
+    /// A connection inside a read transaction, so several statements see one snapshot (WAL): a replica's data and its
+    /// generation agree even while edits go on. Commands need no Transaction property; disposing ends the snapshot.
+    /// </summary>
+    internal SnapshotConnection OpenSnapshot()
+    {
+        var conn = Open();
+        Exec(conn, "BEGIN DEFERRED;");
+        return new SnapshotConnection(conn);
+    }
+
+    internal sealed class SnapshotConnection(SqliteConnection connection) : IDisposable
+    {
+        public SqliteConnection Connection => connection;
+
+        public void Dispose()
+        {
+            try
+            {
+                Exec(connection, "ROLLBACK;");
+            }
+            finally
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one write transaction, after every earlier write has finished; rolls back if it throws.</summary>
     internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ internal static class FeatureJson
         }
         w.WriteBoolean("nullable", f.Kind is not (FieldKind.ObjectId or FieldKind.GlobalId));
         w.WriteBoolean("editable", f.Editable);
+        w.WriteBoolean("required", f.Kind is FieldKind.ObjectId or FieldKind.GlobalId);
         if (f.Domain is { } d)
         {
             w.WriteStartObject("domain");
@@ -142,6 +143,7 @@ internal static class FeatureJson
         ["allowOthersToQuery"] = true,
         ["allowAnonymousToUpdate"] = true,
         ["allowAnonymousToDelete"] = true,
+        ["allowAnonymousToQuery"] = true,
     };
 
     public static JsonObject Service(ServiceDef s, NetTopologySuite.Geometries.Envelope extent)
@@ -157,6 +159,7 @@ internal static class FeatureJson
             ["maxRecordCount"] = SampleSchema.MaxRecordCount,
             ["supportedQueryFormats"] = "JSON, geoJSON",
             ["supportsVCSProjection"] = false,
+            ["supportsAppend"] = false,
             ["capabilities"] = s.Capabilities,
             ["description"] = s.Description,
             ["copyrightText"] = "OfflinePortal sample data",
@@ -228,6 +231,9 @@ internal static class FeatureJson
             })]),
             ["isDataVersioned"] = false,
             ["supportsCalculate"] = s.Editable,
+            ["supportsTruncate"] = false,
+            ["supportsMultiScaleGeometry"] = false,
+            ["hasGeometryProperties"] = !l.IsTable,
             ["supportsAttachmentsByUploadId"] = false,
             ["supportsRollbackOnFailureParameter"] = true,
             ["supportsStatistics"] = false,

@@ -290,9 +290,8 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         await using (var w = new Utf8JsonWriter(file))
         {
-            using var conn = store.Open();
-            using var tx = conn.BeginTransaction(deferred: true);
-            var content = new ReplicaContent(conn, s, d, attachmentBase);
+            using var snapshot = store.OpenSnapshot();
+            var content = new ReplicaContent(snapshot.Connection, s, d, attachmentBase);
             await content.WriteDataAsync(w, transport, x => WriteGens(x, d, GensFor(d, gen)), ct).ConfigureAwait(false);
         }
         File.Move(temp, path);
@@ -673,9 +672,8 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             await using (var file = new FileStream(path + ".partial", FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             await using (var w = new Utf8JsonWriter(file))
             {
-                using var conn = store.Open();
-                using var tx = conn.BeginTransaction(deferred: true);
-                var content = new ReplicaContent(conn, s, d, $"{r.ServicesUrl}/{s.Name}/FeatureServer");
+                using var snapshot = store.OpenSnapshot();
+                var content = new ReplicaContent(snapshot.Connection, s, d, $"{r.ServicesUrl}/{s.Name}/FeatureServer");
                 w.WriteStartObject();
                 w.WriteString("replicaName", d.Name);
                 w.WriteString("replicaID", d.Id);

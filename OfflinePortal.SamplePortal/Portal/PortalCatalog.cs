@@ -166,10 +166,12 @@ internal sealed class PortalCatalog
         {
             layer["itemId"] = itemId;
         }
+        var definition = new JsonObject { ["minScale"] = 0, ["maxScale"] = 0 };
         if (definitionExpression is not null)
         {
-            layer["layerDefinition"] = new JsonObject { ["definitionExpression"] = definitionExpression };
+            definition["definitionExpression"] = definitionExpression;
         }
+        layer["layerDefinition"] = definition;
         if (popup is not null)
         {
             layer["popupInfo"] = popup;
@@ -267,7 +269,13 @@ internal sealed class PortalCatalog
         }
         var app = new JsonObject
         {
-            ["viewing"] = new JsonObject { ["search"] = new JsonObject { ["enabled"] = true } },
+            ["viewing"] = new JsonObject
+            {
+                ["routing"] = new JsonObject { ["enabled"] = false },
+                ["basemapGallery"] = new JsonObject { ["enabled"] = true },
+                ["measure"] = new JsonObject { ["enabled"] = true },
+                ["search"] = new JsonObject { ["enabled"] = true },
+            },
         };
         if (offline is not null)
         {
