@@ -22,7 +22,7 @@ public sealed class DynamicMapServiceTests(SampleTileHostFixture fixture) : ICla
         using var expected = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("mapserver-dynamic-template-arcrestgo.json")));
         // The template's emulator-only fields, and the tiling it carries although a dynamic service has none.
         var ignore = new HashSet<string> { "$.id", "$.name", "$.server", "$.created", "$.modified", "$.status", "$.access", "$.type", "$.tileInfo" };
-        Assert.Empty(JsonShape.Differences(expected.RootElement, root, ignore));
+        Assert.Empty(ShapeDifferences.Of(expected.RootElement, root, ignore));
         Assert.False(root.GetProperty("singleFusedMapCache").GetBoolean());
         Assert.False(root.TryGetProperty("tileInfo", out _));
         Assert.Equal(

@@ -38,10 +38,10 @@ public sealed class TiledMapServiceTests(SampleTileHostFixture fixture) : IClass
     public async Task Root_Basemap_HasTheShapeOfTheWorldStreetMapCapture()
     {
         var root = await GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/Basemap/MapServer?f=json");
-        Assert.Empty(JsonShape.Differences(Fixture("mapserver-tiled-world-street-map-10.01.json"), root));
+        Assert.Empty(ShapeDifferences.Of(Fixture("mapserver-tiled-world-street-map-10.01.json"), root));
         // Fields the older capture lacks but the arcrestgo template (and SPEC §5.1) has.
         var ignore = new HashSet<string> { "$.id", "$.name", "$.server", "$.created", "$.modified", "$.status", "$.access", "$.type", "$.tileInfo.storageFormat", "$.tileInfo.packetSize", "$.tileInfo.antialiasing" };
-        Assert.Empty(JsonShape.Differences(Fixture("mapserver-dynamic-template-arcrestgo.json"), root, ignore));
+        Assert.Empty(ShapeDifferences.Of(Fixture("mapserver-dynamic-template-arcrestgo.json"), root, ignore));
 
         Assert.True(root.GetProperty("singleFusedMapCache").GetBoolean());
         Assert.True(root.GetProperty("exportTilesAllowed").GetBoolean());

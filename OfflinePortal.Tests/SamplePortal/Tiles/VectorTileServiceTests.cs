@@ -20,7 +20,7 @@ public sealed class VectorTileServiceTests(SampleTileHostFixture fixture) : ICla
     {
         var root = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Service}?f=json");
         using var expected = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("doc-example-vectortileserver-root.json")));
-        Assert.Empty(JsonShape.Differences(expected.RootElement, root));
+        Assert.Empty(ShapeDifferences.Of(expected.RootElement, root));
         Assert.Equal(["tile/{z}/{y}/{x}.pbf"], root.GetProperty("tiles").EnumerateArray().Select(e => e.GetString()));
         var tileInfo = root.GetProperty("tileInfo");
         Assert.Equal((512, 512, "pbf"), (tileInfo.GetProperty("rows").GetInt32(), tileInfo.GetProperty("cols").GetInt32(), tileInfo.GetProperty("format").GetString()));
