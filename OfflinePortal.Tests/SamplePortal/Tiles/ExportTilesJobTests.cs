@@ -179,38 +179,57 @@ public sealed class ExportTilesJobTests(SampleTileHostFixture fixture) : IClassF
         Assert.False(answer.TryGetProperty("jobId", out _));
     }
 
-    [Fact]
-    public async Task Export_ExplodedCache_WritesEveryTileIntoTheListedZip()
+    [Theory]
+    [InlineData("Basemap/MapServer", "Basemap_MapServer", @"^_alllayers/L1[34]/R[0-9a-f]{8}/C[0-9a-f]{8}\.png$")]
+    [InlineData("BasemapVector/VectorTileServer", "BasemapVector_VectorTileServer", @"^tile/1[34]/[0-9]+/[0-9]+\.pbf$")]
+    public async Task Export_ExplodedCache_WritesEveryTileIntoTheListedZip(string service, string outputFolder, string entryPattern)
     {
-        var submitted = await SubmitAsync("Basemap/MapServer", "exportTiles", new Dictionary<string, string>
+        var submitted = await SubmitAsync(service, "exportTiles", new Dictionary<string, string>
         {
             ["levels"] = "13-14", ["tilePackage"] = "false", ["exportExtent"] = "-13661000,5188000,-13658000,5191000",
         });
         var jobId = Get(submitted, "jobId").GetString()!;
-        var job = await WaitAsync("Basemap/MapServer", "exportTiles", jobId);
+        var job = await WaitAsync(service, "exportTiles", jobId);
         Assert.Equal("esriJobSucceeded", Get(job, "jobStatus").GetString());
         Assert.True(Get(job, "inputs").TryGetProperty("levels", out _));
-        var levelsInput = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/Basemap/MapServer/jobs/{jobId}/inputs/levels?f=json");
+        var levelsInput = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/{service}/jobs/{jobId}/inputs/levels?f=json");
         Assert.Equal("13-14", Get(levelsInput, "value").GetString());
 
-        var result = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/Basemap/MapServer/exportTiles/jobs/{jobId}/results/out_service_url?f=json");
+        var result = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/{service}/exportTiles/jobs/{jobId}/results/out_service_url?f=json");
         var folderUrl = Get(result, "value").GetString()!;
-        Assert.StartsWith(Host.BaseUrl + "/sample/arcgis/rest/directories/arcgisoutput/Basemap_MapServer/_ags_", folderUrl);
+        Assert.StartsWith($"{Host.BaseUrl}/sample/arcgis/rest/directories/arcgisoutput/{outputFolder}/_ags_", folderUrl);
         var listing = await TiledMapServiceTests.GetJsonAsync(Host.Client, folderUrl + "?f=json");
         var file = Assert.Single(Get(listing, "files").EnumerateArray());
         var bytes = await Host.Client.GetByteArrayAsync(Get(file, "url").GetString());
         Assert.Equal(Get(file, "size").GetInt64(), bytes.Length);
 
         using var zip = new ZipArchive(new MemoryStream(bytes));
-        var root = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/Basemap/MapServer?f=json");
+        var root = await TiledMapServiceTests.GetJsonAsync(Host.Client, $"{Host.ServicesUrl}/{service}?f=json");
         var expected = ExpectedTiles(Get(root, "tileInfo"), new Envelope(-13661000, -13658000, 5188000, 5191000), [13, 14]);
-        var tiles = zip.Entries.Where(e => e.FullName.EndsWith(".png", StringComparison.Ordinal)).ToList();
+        var tiles = zip.Entries.Where(e => e.FullName != "conf.json").ToList();
         Assert.Equal(expected, tiles.Count);
         Assert.Contains(zip.Entries, e => e.FullName == "conf.json");
-        Assert.All(tiles, e => Assert.Matches(@"^_alllayers/L1[34]/R[0-9a-f]{8}/C[0-9a-f]{8}\.png$", e.FullName));
-        await using var png = await tiles[0].OpenAsync();
-        using var bitmap = SKBitmap.Decode(png);
-        Assert.Equal(256, bitmap.Width);
+        Assert.All(tiles, e => Assert.Matches(entryPattern, e.FullName));
+        var contents = new List<byte[]>();
+        foreach (var entry in tiles)
+        {
+            await using var stream = await entry.OpenAsync();
+            using var content = new MemoryStream();
+            await stream.CopyToAsync(content);
+            contents.Add(content.ToArray());
+        }
+        if (service.EndsWith("MapServer", StringComparison.Ordinal))
+        {
+            Assert.All(contents, png =>
+            {
+                using var bitmap = SKBitmap.Decode(png);
+                Assert.Equal(256, bitmap.Width);
+            });
+        }
+        else
+        {
+            Assert.Contains(contents.SelectMany(MvtDecoder.Decode), l => l.Name == "water_mains");
+        }
     }
 
     [Fact]
