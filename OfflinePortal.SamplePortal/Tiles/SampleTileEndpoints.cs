@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -33,7 +34,8 @@ public static class SampleTileEndpoints
         services.TryAddSingleton<DynamicExport>();
         services.TryAddSingleton<ExportImageStore>();
         services.TryAddSingleton<TileJobService>();
-        services.AddHostedService(sp => sp.GetRequiredService<TileJobService>());
+        // TryAddEnumerable keeps one runner when this is called twice (the job service is one singleton).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TileJobService>(sp => sp.GetRequiredService<TileJobService>()));
         return services;
     }
 
