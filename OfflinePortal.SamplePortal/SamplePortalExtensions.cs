@@ -10,6 +10,7 @@ using OfflinePortal.SamplePortal.Data;
 using OfflinePortal.SamplePortal.Hosting;
 using OfflinePortal.SamplePortal.Http;
 using OfflinePortal.SamplePortal.Portal;
+using OfflinePortal.SamplePortal.Tiles;
 
 namespace OfflinePortal.SamplePortal;
 
@@ -35,6 +36,7 @@ public static class SamplePortalExtensions
         services.TryAddSingleton<ReplicaEndpoints>();
         services.AddHostedService<SampleStoreInitializer>();
         services.AddHostedService<ReplicaFileCleaner>();
+        services.AddSampleTileServices();
         return services;
     }
 
@@ -61,6 +63,7 @@ public static class SamplePortalExtensions
         sp.GetRequiredService<FeatureServiceEndpoints>().Map(mapper);
         sp.GetRequiredService<ReplicaEndpoints>().Map(mapper);
         // The tile services (Tiles/) map themselves into the same group here.
+        group.MapSampleTileServices(prefix);
         return group;
     }
 }
