@@ -139,9 +139,9 @@ public sealed class WebMap
         {
             throw new WebMapFormatException($"The web map data is an error answer: {error.Str("message") ?? "(no message)"}");
         }
-        if (!root.Has("operationalLayers") && !root.Has("baseMap") && !root.Has("version") && !root.Has("tables"))
+        if (!root.Has("operationalLayers") && !root.Has("baseMap") && !(root.Has("version") && root.Has("tables")))
         {
-            throw new WebMapFormatException("The JSON is not a web map: it has no operationalLayers, baseMap, tables or version.");
+            throw new WebMapFormatException("The JSON is not a web map: it has neither operationalLayers nor a baseMap.");
         }
         return new WebMap(root, []);
     }

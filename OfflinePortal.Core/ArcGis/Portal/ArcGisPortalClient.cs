@@ -164,9 +164,9 @@ public sealed class ArcGisPortalClient
         var request = new ArcGisRequest(ItemUrl(portalUrl, itemId), "item") { Credential = credential ?? ArcGisCredential.Anonymous };
         using var response = await _http.SendJsonAsync(request, cancellationToken).ConfigureAwait(false);
         var item = PortalItem.Parse(response.Root);
-        if (string.IsNullOrEmpty(item.Id))
+        if (string.IsNullOrEmpty(item.Id) && string.IsNullOrEmpty(item.Type))
         {
-            throw new ArcGisProtocolException($"The answer of {ArcGisUrl.Redact(response.Url)} is not a portal item (no id).", response.Url);
+            throw new ArcGisProtocolException($"The answer of {ArcGisUrl.Redact(response.Url)} is not a portal item (no id, no type).", response.Url);
         }
         return item;
     }
