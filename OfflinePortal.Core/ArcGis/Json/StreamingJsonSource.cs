@@ -387,7 +387,7 @@ internal sealed class StreamingJsonSource : IDisposable
     /// Decodes the base64 gathered so far. Before the end of the string the last quad is kept back, so that padding
     /// is only ever seen by the final call. Returns how many undecoded bytes remain at the start of <paramref name="clean"/>.
     /// </summary>
-    private static async ValueTask<int> DecodeAsync(byte[] clean, int length, byte[] decoded, Stream destination, bool final, CancellationToken cancellationToken)
+    private async ValueTask<int> DecodeAsync(byte[] clean, int length, byte[] decoded, Stream destination, bool final, CancellationToken cancellationToken)
     {
         if (final && length % 4 is 2 or 3)
         {
@@ -413,7 +413,7 @@ internal sealed class StreamingJsonSource : IDisposable
             }
             if (status != System.Buffers.OperationStatus.DestinationTooSmall)
             {
-                throw new ArcGisProtocolException("Attachment data in a replica file is not valid base64.");
+                throw new ArcGisProtocolException($"The attachment data in {_origin} is not valid base64 (near byte {BytesConsumed}).", _origin);
             }
         }
         var rest = length - usable;
@@ -425,5 +425,7 @@ internal sealed class StreamingJsonSource : IDisposable
         new(string.Create(CultureInfo.InvariantCulture, $"{_origin} ends early (truncated after {BytesRead} bytes)."), _origin);
 
     private ArcGisProtocolException Malformed(JsonException e) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{_origin} is not valid JSON near byte {BytesConsumed}: {e.Message}"), _origin, e);
+        _eof && (e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("end of the JSON", StringComparison.OrdinalIgnoreCase))
+            ? new(string.Create(CultureInfo.InvariantCulture, $"{_origin} ends early (truncated after {BytesRead} bytes): {e.Message}"), _origin, e)
+            : new(string.Create(CultureInfo.InvariantCulture, $"{_origin} is not valid JSON near byte {BytesConsumed}: {e.Message}"), _origin, e);
 }
