@@ -506,6 +506,22 @@ public sealed class FeatureServiceClientTests : IAsyncLifetime
         Assert.Equal(1742508821383, reader.Header.LayerServerGens[0].ServerGen);
     }
 
+    [Theory]
+    [InlineData("responseUrl")]
+    [InlineData("resultUrl")]
+    [InlineData("url")]
+    public async Task CreateReplica_SyncAnswerUrlKeyVariants_AreAllRead(string key)
+    {
+        _server.MapJson("arcgis/rest/services/Water/FeatureServer/createReplica",
+            "{\"transportType\":\"esriTransportTypeUrl\",\"" + key + "\":\"https://services.example.com/replicafiles/x.json\",\"replicaID\":\"{R}\",\"replicaServerGen\":\"42\"}");
+
+        var result = await _clients.Features.CreateReplicaAsync(Service, new CreateReplicaParameters { Layers = [0], Async = false });
+
+        Assert.Equal("https://services.example.com/replicafiles/x.json", result.ResultUrl!.OriginalString);
+        Assert.Equal("{R}", result.ReplicaId);
+        Assert.Equal(42, result.ReplicaServerGen);
+    }
+
     [Fact]
     public async Task CreateReplica_JobFails_ThrowsWithStatusMessage()
     {
