@@ -25,7 +25,8 @@ public sealed class ReplicaJsonReaderTests : IDisposable
             { "id": 0, "features": [
                 {"attributes": {"OBJECTID": 1, "GlobalID": "{A0000000-0000-4000-8000-000000000001}", "NAME": "Hydrant \"A\"", "PRESSURE": 4.5, "ACTIVE": true, "NOTE": null},
                  "geometry": {"x": 1113194.9, "y": 6800000.5, "z": 12.5, "spatialReference": {"wkid": 102100, "latestWkid": 3857}}},
-                {"geometry": {"x": "NaN", "y": "NaN"}, "attributes": {"OBJECTID": 2, "GlobalID": "{A0000000-0000-4000-8000-000000000002}"}}
+                {"geometry": {"x": "NaN", "y": "NaN"}, "extra": {"deep": [1, {"x": 2}], "more": "text"},
+                 "attributes": {"OBJECTID": 2, "GlobalID": "{A0000000-0000-4000-8000-000000000002}", "JSONVAL": {"k": [1, 2]}}}
               ],
               "attachments": [
                 {"id": 11, "globalId": "{B0000000-0000-4000-8000-000000000011}", "parentGlobalId": "{A0000000-0000-4000-8000-000000000001}",
@@ -62,6 +63,7 @@ public sealed class ReplicaJsonReaderTests : IDisposable
         Assert.Null(hydrant.GetAttribute("NOTE"));
         Assert.Equal(new EsriPoint(1113194.9, 6800000.5, 12.5) { HasZ = true, SpatialReference = SpatialReference.WebMercator }, hydrant.Geometry);
         Assert.True(features[1].Feature.Geometry!.IsEmpty);
+        Assert.Equal("""{"k": [1, 2]}""", features[1].Feature.GetAttribute("JSONVAL"));
         var line = Assert.IsType<EsriPolyline>(features[2].Feature.Geometry);
         Assert.True(line.HasM);
         Assert.Equal([30.0, 0.0, 4.0], line.Paths[1][1]);

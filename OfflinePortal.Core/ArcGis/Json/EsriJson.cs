@@ -146,7 +146,7 @@ public static class EsriJson
                     partsKind = EsriGeometryType.Polygon;
                     break;
                 default:
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -189,7 +189,7 @@ public static class EsriJson
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reader.Skip();
+            SkipValue(ref reader);
             return null;
         }
         int? wkid = null, latest = null;
@@ -212,7 +212,7 @@ public static class EsriJson
             }
             else
             {
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         if (wkid is null && latest is null && string.IsNullOrEmpty(wkt))
@@ -260,7 +260,7 @@ public static class EsriJson
             else
             {
                 reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return new EsriFeature((IReadOnlyDictionary<string, object?>?)attributes ?? EmptyAttributes, geometry);
@@ -273,7 +273,7 @@ public static class EsriJson
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reader.Skip();
+            SkipValue(ref reader);
             return [];
         }
         var attributes = new Dictionary<string, object?>(names?.Count ?? 8);
@@ -370,6 +370,19 @@ public static class EsriJson
         };
     }
 
+    /// <summary>
+    /// Skips the current value. Unlike <see cref="Utf8JsonReader.Skip"/> this also works on a reader over a partial
+    /// buffer when the value is complete; when it is not, it throws <see cref="InvalidOperationException"/> so that a
+    /// streaming caller can fetch more data and try again.
+    /// </summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip())
+        {
+            throw new InvalidOperationException("The value continues beyond the data read so far.");
+        }
+    }
+
     private static bool IsName(ref Utf8JsonReader reader, string name) => string.Equals(reader.GetString(), name, StringComparison.OrdinalIgnoreCase);
 
     private static double ReadNumber(ref Utf8JsonReader reader) => ReadNullableNumber(ref reader) ?? double.NaN;
@@ -384,7 +397,7 @@ public static class EsriJson
 
     private static double? SkipAndNaN(ref Utf8JsonReader reader)
     {
-        reader.Skip();
+        SkipValue(ref reader);
         return double.NaN;
     }
 
@@ -409,7 +422,7 @@ public static class EsriJson
         var parts = new List<IReadOnlyList<double[]>>();
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            reader.Skip();
+            SkipValue(ref reader);
             return parts;
         }
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -424,7 +437,7 @@ public static class EsriJson
         var list = new List<double[]>();
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            reader.Skip();
+            SkipValue(ref reader);
             return list;
         }
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -443,7 +456,7 @@ public static class EsriJson
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        reader.Skip();
+                        SkipValue(ref reader);
                         continue;
                     }
                     var first = true;
@@ -455,7 +468,7 @@ public static class EsriJson
                         }
                         else
                         {
-                            reader.Skip();
+                            SkipValue(ref reader);
                         }
                         first = false;
                     }
@@ -467,7 +480,7 @@ public static class EsriJson
             }
             else
             {
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
         return list;

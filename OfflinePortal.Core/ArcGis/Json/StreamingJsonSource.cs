@@ -76,7 +76,7 @@ internal sealed class StreamingJsonSource : IDisposable
     {
         while (true)
         {
-            var (status, value) = TryReadValue(read, state, stopAtEndArray: false);
+            var (status, value) = TryReadValue(read, state, stopAtEndArray: false, optimistic: false);
             if (status == ValueStatus.Value)
             {
                 return value!;
@@ -86,11 +86,16 @@ internal sealed class StreamingJsonSource : IDisposable
     }
 
     /// <summary>The next element of the current array, or <c>(false, default)</c> after consuming its end.</summary>
-    public async ValueTask<(bool HasValue, T Value)> ReadElementAsync<TState, T>(JsonValueReader<TState, T> read, TState state, CancellationToken cancellationToken)
+    /// <param name="optimistic">
+    /// The reader copes with a partial buffer (it stops when <see cref="Utf8JsonReader.Read"/> returns false): parse
+    /// straight away and check afterwards that the whole value was there, instead of scanning it twice.
+    /// </param>
+    public async ValueTask<(bool HasValue, T Value)> ReadElementAsync<TState, T>(JsonValueReader<TState, T> read, TState state, CancellationToken cancellationToken,
+        bool optimistic = false)
     {
         while (true)
         {
-            var (status, value) = TryReadValue(read, state, stopAtEndArray: true);
+            var (status, value) = TryReadValue(read, state, stopAtEndArray: true, optimistic);
             switch (status)
             {
                 case ValueStatus.Value:
@@ -276,7 +281,7 @@ internal sealed class StreamingJsonSource : IDisposable
         return true;
     }
 
-    private (ValueStatus Status, T? Value) TryReadValue<TState, T>(JsonValueReader<TState, T> read, TState state, bool stopAtEndArray)
+    private (ValueStatus Status, T? Value) TryReadValue<TState, T>(JsonValueReader<TState, T> read, TState state, bool stopAtEndArray, bool optimistic)
     {
         var reader = CreateReader();
         T value;
@@ -291,7 +296,29 @@ internal sealed class StreamingJsonSource : IDisposable
                 Commit(ref reader);
                 return (ValueStatus.EndOfArray, default);
             }
-            var probe = reader;
+            var start = reader;
+            if (optimistic && !_eof && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                // Most values lie wholly in the buffer: parse them in one pass. A value cut off by the end of the
+                // buffer leaves the reader short of its closing token (or makes a Skip throw); then fall back.
+                var depth = reader.CurrentDepth;
+                var closing = reader.TokenType == JsonTokenType.StartObject ? JsonTokenType.EndObject : JsonTokenType.EndArray;
+                try
+                {
+                    value = read(ref reader, state);
+                    if (reader.TokenType == closing && reader.CurrentDepth == depth)
+                    {
+                        Commit(ref reader);
+                        return (ValueStatus.Value, value);
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException or ArgumentException)
+                {
+                    // Cut off mid-value; the checked path below decides whether more data is needed or the value is bad.
+                }
+                reader = start;
+            }
+            var probe = start;
             if (!probe.TrySkip())
             {
                 return _eof ? throw Truncated() : (ValueStatus.NeedMore, default);

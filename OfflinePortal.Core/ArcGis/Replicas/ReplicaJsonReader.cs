@@ -384,7 +384,7 @@ public sealed class ReplicaJsonReader : IAsyncDisposable, IDisposable
             var state = new FeatureState(new EsriGeometryContext(), new AttributeNameCache());
             while (true)
             {
-                var (has, feature) = await source.ReadElementAsync(FeatureReader, state, cancellationToken).ConfigureAwait(false);
+                var (has, feature) = await source.ReadElementAsync(FeatureReader, state, cancellationToken, optimistic: true).ConfigureAwait(false);
                 if (!has)
                 {
                     yield break;
