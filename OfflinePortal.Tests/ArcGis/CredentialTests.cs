@@ -166,6 +166,20 @@ public sealed class CredentialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenRequired_ByHostTheCredentialIsNotSentTo_ExplainsHowToTrustIt()
+    {
+        _server.Enqueue(ServicePath, Fault.Json(ArcGisTestServer.FixtureText("error-499-token-required.json")));
+        await using var clients = ClientHarness.Create();
+        var elsewhere = ArcGisCredential.FromToken(new Uri("https://portal.example.com/portal"), Secret);
+
+        var e = await Assert.ThrowsAsync<ArcGisServiceException>(() => clients.Features.GetServiceInfoAsync(Service, elsewhere));
+
+        Assert.True(e.IsTokenRequired);
+        Assert.Contains("add '127.0.0.1' to its trusted hosts", e.Message);
+        Assert.DoesNotContain(Secret, e.ToString());
+    }
+
+    [Fact]
     public void Credential_AppliesToArcGisOnlineFamily()
     {
         var online = ArcGisCredential.FromToken(new Uri("https://www.arcgis.com"), Secret);

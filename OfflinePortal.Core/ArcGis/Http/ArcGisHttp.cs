@@ -73,6 +73,10 @@ internal sealed partial class ArcGisHttp(HttpClient http, ArcGisClientOptions op
                 LogTokenRejected(logger, ArcGisUrl.Redact(url));
                 rejectedToken = token.Token;
             }
+            catch (ArcGisServiceException e) when (e.IsTokenRequired && token is null && !request.Credential.IsAnonymous)
+            {
+                throw NotTrusted(e, request);
+            }
         }
     }
 
@@ -205,6 +209,12 @@ internal sealed partial class ArcGisHttp(HttpClient http, ArcGisClientOptions op
         return token;
     }
 
+    /// <summary>A 499 from a host the credential is not sent to: say why, so that the host can be trusted if it should be.</summary>
+    private static ArcGisServiceException NotTrusted(ArcGisServiceException e, ArcGisRequest request) =>
+        new(e.Code, $"{e.ServiceMessage} (the credential for {ArcGisUrl.Redact(request.Credential.PortalUrl)} is sent only to its own hosts; "
+            + $"add '{request.Url.Host}' to its trusted hosts if this server accepts the portal's tokens)",
+            e.Details, e.MessageCode, e.RequestUrl, e.HttpStatus, e);
+
     private HttpRequestMessage Build(ArcGisRequest request, ArcGisToken? token, bool bufferJson)
     {
         var parameters = new List<KeyValuePair<string, string?>>(request.Parameters.Count + 2);
@@ -234,8 +244,11 @@ internal sealed partial class ArcGisHttp(HttpClient http, ArcGisClientOptions op
         }
         message.Headers.UserAgent.Clear();
         message.Headers.TryAddWithoutValidation("User-Agent", options.UserAgent);
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
+        if (request.AddFormatJson)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
+        }
         foreach (var (name, value) in request.Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value);
