@@ -114,11 +114,10 @@ internal sealed class StreamingJsonSource : IDisposable
     public async ValueTask CopyValueToAsync(Stream destination, CancellationToken cancellationToken)
     {
         var depth = 0;
-        var started = false;
         while (true)
         {
             var from = _start;
-            var done = ScanValue(ref depth, ref started);
+            var done = ScanValue(ref depth);
             if (_start > from && destination != Stream.Null)
             {
                 await destination.WriteAsync(_buffer.AsMemory(from, _start - from), cancellationToken).ConfigureAwait(false);
@@ -338,7 +337,7 @@ internal sealed class StreamingJsonSource : IDisposable
     }
 
     /// <summary>Advances over as much of the next value as is buffered; true once the value is complete.</summary>
-    private bool ScanValue(ref int depth, ref bool started)
+    private bool ScanValue(ref int depth)
     {
         var reader = CreateReader();
         var done = false;
@@ -346,21 +345,16 @@ internal sealed class StreamingJsonSource : IDisposable
         {
             while (reader.Read())
             {
-                switch (reader.TokenType)
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        depth++;
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        depth--;
-                        break;
-                    case JsonTokenType.PropertyName:
-                        break;
-                    default:
-                        // a scalar: the whole value when it is the first token
-                        break;
+                    depth++;
                 }
-                started = true;
+                else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    depth--;
+                }
+                // Back at the starting depth after anything but a property name: the value is complete
+                // (a scalar is complete at once).
                 if (depth == 0 && reader.TokenType != JsonTokenType.PropertyName)
                 {
                     done = true;
