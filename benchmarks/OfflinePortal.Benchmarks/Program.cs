@@ -1,0 +1,24 @@
+using OfflinePortal.Benchmarks;
+
+return args.FirstOrDefault() switch
+{
+    "replica-generate" => await ReplicaStreamingBenchmark.GenerateAsync(args[1..]),
+    "replica-read" => await ReplicaStreamingBenchmark.ReadAsync(args[1..], overHttp: false),
+    "replica-read-http" => await ReplicaStreamingBenchmark.ReadAsync(args[1..], overHttp: true),
+    "replica-read-dom" => await ReplicaStreamingBenchmark.ReadWholeDocumentAsync(args[1..]),
+    "replica-scan" => await ReplicaStreamingBenchmark.ScanTokensAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage:
+          replica-generate <file> [features=1000000]   write a replica JSON file of point features
+          replica-read <file>                           stream it through ReplicaJsonReader from disk
+          replica-read-http <file>                      serve it on loopback and read it through FeatureServiceClient + ReplicaJsonReader
+          replica-read-dom <file>                       for contrast: parse it whole with JsonDocument
+          replica-scan <file>                           the floor: tokenize it with Utf8JsonReader, building nothing
+        """);
+    return 2;
+}
