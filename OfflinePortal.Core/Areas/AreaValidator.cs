@@ -81,7 +81,7 @@ public sealed class AreaValidator
                     return AreaGeometryResult.Fail("The area is empty (it has no surface).");
                 }
             }
-            Geometry geometry = polygons.Count == 1 ? polygons[0] : Factory.BuildGeometry(polygons).Union();
+            NetTopologySuite.Geometries.Geometry geometry = polygons.Count == 1 ? polygons[0] : Factory.BuildGeometry(polygons).Union();
             if (geometry is not (Polygon or MultiPolygon) || geometry.IsEmpty || geometry.Area <= 0)
             {
                 return AreaGeometryResult.Fail("The area is empty (it has no surface).");
@@ -231,7 +231,7 @@ public sealed class AreaValidator
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>GeoJSON of a Polygon or MultiPolygon, invariant culture, no extra members.</summary>
-    public static string Write(Geometry geometry)
+    public static string Write(NetTopologySuite.Geometries.Geometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         using var stream = new MemoryStream();
@@ -291,11 +291,11 @@ public sealed class AreaValidator
 }
 
 /// <summary>The outcome of <see cref="AreaValidator"/>: the normalised GeoJSON and bounding box, or an error for the user.</summary>
-public sealed record AreaGeometryResult(string? GeoJson, string? Error, double MinX, double MinY, double MaxX, double MaxY, Geometry? Geometry)
+public sealed record AreaGeometryResult(string? GeoJson, string? Error, double MinX, double MinY, double MaxX, double MaxY, NetTopologySuite.Geometries.Geometry? Geometry)
 {
     public bool IsValid => Error is null;
 
-    public static AreaGeometryResult Ok(string geoJson, double minX, double minY, double maxX, double maxY, Geometry geometry) =>
+    public static AreaGeometryResult Ok(string geoJson, double minX, double minY, double maxX, double maxY, NetTopologySuite.Geometries.Geometry geometry) =>
         new(geoJson, null, minX, minY, maxX, maxY, geometry);
 
     public static AreaGeometryResult Fail(string error) => new(null, error, 0, 0, 0, 0, null);

@@ -50,6 +50,15 @@ public sealed record LayerInfo(int Id, string Name)
 
     public bool SupportsPagination { get; init; }
 
+    /// <summary><c>advancedQueryCapabilities.supportsOrderBy</c>: query accepts <c>orderByFields</c> (stable paging).</summary>
+    public bool SupportsOrderBy { get; init; }
+
+    /// <summary>Edits may be addressed by GlobalID (<c>supportsApplyEditsWithGlobalIds</c>).</summary>
+    public bool SupportsApplyEditsWithGlobalIds { get; init; }
+
+    /// <summary>Comma list such as <c>JSON, geoJSON, PBF</c>.</summary>
+    public string SupportedQueryFormats { get; init; } = "JSON";
+
     public string? DefinitionExpression { get; init; }
 
     public EsriEnvelope? Extent { get; init; }

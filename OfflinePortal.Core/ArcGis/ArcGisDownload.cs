@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace OfflinePortal.Core.ArcGis;
+
+/// <summary>
+/// A streamed answer (replica file, attachment, tile, thumbnail). <see cref="Content"/> reads from the network as the
+/// caller pulls; nothing is buffered. A stall longer than the configured idle timeout, or a dropped connection, fails
+/// the read with an <see cref="ArcGisConnectionException"/>. Dispose it to release the connection.
+/// </summary>
+public sealed class ArcGisDownload : IAsyncDisposable, IDisposable
+{
+    private readonly IDisposable? _owner;
+
+    internal ArcGisDownload(Stream content, string url, string? contentType, string? contentEncoding, long? contentLength, IDisposable? owner)
+    {
+        Content = content;
+        Url = ArcGisUrl.Redact(url);
+        ContentType = contentType;
+        ContentEncoding = contentEncoding;
+        ContentLength = contentLength;
+        _owner = owner;
+    }
+
+    public Stream Content { get; }
+
+    /// <summary>The URL read (secrets redacted).</summary>
+    public string Url { get; }
+
+    public string? ContentType { get; }
+
+    /// <summary>The <c>Content-Encoding</c> the bytes carry (for example <c>gzip</c> for vector tiles kept as served).</summary>
+    public string? ContentEncoding { get; }
+
+    public long? ContentLength { get; }
+
+    /// <summary>Reads the whole content (for small answers such as tiles).</summary>
+    public async Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken = default)
+    {
+        using var memory = ContentLength is { } length and < int.MaxValue ? new MemoryStream((int)length) : new MemoryStream();
+        await Content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+        return memory.ToArray();
+    }
+
+    public void Dispose()
+    {
+        Content.Dispose();
+        _owner?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Content.DisposeAsync().ConfigureAwait(false);
+        _owner?.Dispose();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"ArcGisDownload({Url}, {ContentType}, {ContentLength?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} bytes)");
+}
