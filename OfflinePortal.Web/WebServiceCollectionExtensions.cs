@@ -31,6 +31,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalJobs(configuration);
         services.AddPortalAreas();
         services.AddPortalAdministration();
+        services.AddPackaging();
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);
         services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();

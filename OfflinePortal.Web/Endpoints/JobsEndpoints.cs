@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Jobs;
+using OfflinePortal.Core.Packaging;
 using OfflinePortal.Core.Persistence;
 using OfflinePortal.Web.Security;
 
@@ -197,7 +198,7 @@ public static partial class JobsEndpoints
         }
     }
 
-    private static async Task<IResult> DownloadAsync(Guid id, JobService service, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(Guid id, JobService service, PackageZipStreamer zip, CancellationToken cancellationToken)
     {
         var details = await service.GetAsync(id, cancellationToken);
         if (details is null)
@@ -212,7 +213,7 @@ public static partial class JobsEndpoints
                 statusCode: StatusCodes.Status404NotFound);
         }
         var fileName = PackageFileName(details.Job);
-        return Results.Stream(stream => PackageZip.WriteAsync(directory, stream, cancellationToken), "application/zip", fileName);
+        return Results.Stream(stream => zip.WriteAsync(directory, stream, cancellationToken), "application/zip", fileName);
     }
 
     private static async Task<IResult> ExportAsync([AsParameters] JobListParameters parameters, HttpContext context, JobService service, TimeProvider time, CancellationToken cancellationToken)
