@@ -1,27 +1,8 @@
-using MudBlazor.Services;
-using OfflinePortal.SamplePortal;
-using OfflinePortal.Web.Components;
+using OfflinePortal.Web;
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Serve _content/* (MudBlazor) from the build output in every environment, not only Development (toolchain.md, gotcha 1).
-builder.WebHost.UseStaticWebAssets();
-
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
-builder.Services.AddSamplePortal(builder.Configuration);
+builder.AddOfflinePortal();
 
 var app = builder.Build();
-
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapSamplePortal("/sample");
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-
+app.MapOfflinePortal();
 app.Run();

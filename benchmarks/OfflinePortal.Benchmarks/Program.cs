@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "replica-read-http" => await ReplicaStreamingBenchmark.ReadAsync(args[1..], overHttp: true),
     "replica-read-dom" => await ReplicaStreamingBenchmark.ReadWholeDocumentAsync(args[1..]),
     "replica-scan" => await ReplicaStreamingBenchmark.ScanTokensAsync(args[1..]),
+    "audit" => await AuditBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
           replica-read-http <file>                      serve it on loopback and read it through FeatureServiceClient + ReplicaJsonReader
           replica-read-dom <file>                       for contrast: parse it whole with JsonDocument
           replica-scan <file>                           the floor: tokenize it with Utf8JsonReader, building nothing
+          audit [jobs=100000] [folder]                  audit page, filtered pages and CSV export over N jobs in SQLite
         """);
     return 2;
 }

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
+using OfflinePortal.Core;
+using OfflinePortal.Core.Administration;
+using OfflinePortal.Core.Areas;
+using OfflinePortal.Core.Persistence;
+
+namespace OfflinePortal.Web.Components.Pages.Areas;
+
+/// <summary>Creates or edits an area: name, crew, web map, and the geometry drawn on the map or uploaded as GeoJSON.</summary>
+public sealed partial class AreaEditPage
+{
+    private IReadOnlyList<Crew> _crews = [];
+    private Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private bool _canEdit;
+    private bool _notFound;
+    private string _name = "";
+    private int? _crewId;
+    private string _webMapId = "";
+    private string? _webMapTitle;
+    private string? _geoJson;
+    private string? _uploadedName;
+    private string _userName = "";
+
+    [Parameter]
+    public int? Id { get; set; }
+
+    [Inject]
+    public required AreaService Areas { get; init; }
+
+    [Inject]
+    public required AreaValidator Validator { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [CascadingParameter]
+    public required Task<AuthenticationState> AuthenticationState { get; set; }
+
+    /// <summary>The map's two-way binding: a drawing replaces the geometry and clears a previous geometry error.</summary>
+    private string? GeometryBinding
+    {
+        get => _geoJson;
+        set
+        {
+            _geoJson = value;
+            _uploadedName = null;
+            _errors.Remove("GeoJson");
+        }
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await AuthenticationState).User;
+        _canEdit = user.CanOperate();
+        _userName = user.Name();
+        _crews = await Areas.ListCrewsAsync(CancellationToken.None);
+        if (Id is { } id)
+        {
+            var area = await Areas.GetAreaAsync(id, CancellationToken.None);
+            if (area is null)
+            {
+                _notFound = true;
+                return;
+            }
+            (_name, _crewId, _webMapId, _webMapTitle, _geoJson) = (area.Name, area.CrewId, area.WebMapId, area.WebMapTitle, area.GeoJson);
+        }
+    }
+
+    private string? Error(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    private async Task UploadAsync(InputFileChangeEventArgs e)
+    {
+        _errors.Remove("GeoJson");
+        var file = e.File;
+        if (file.Size == 0)
+        {
+            _errors["GeoJson"] = [$"The file {file.Name} is empty."];
+            return;
+        }
+        if (file.Size > AreaValidator.MaxGeoJsonBytes)
+        {
+            _errors["GeoJson"] = [$"The file {file.Name} is larger than {AreaValidator.MaxGeoJsonBytes / 1024} KB; simplify the area first."];
+            return;
+        }
+        await using var stream = file.OpenReadStream(AreaValidator.MaxGeoJsonBytes);
+        var result = await Validator.ValidateAsync(stream, CancellationToken.None);
+        if (!result.IsValid)
+        {
+            _errors["GeoJson"] = [$"{file.Name}: {result.Error}"];
+            return; // the previous geometry stays
+        }
+        _geoJson = result.GeoJson;
+        _uploadedName = file.Name;
+    }
+
+    private async Task SaveAsync()
+    {
+        try
+        {
+            var area = await Areas.SaveAreaAsync(Id, new AreaInput(_name, _webMapId, _webMapTitle, _crewId, _geoJson ?? ""), _userName, CancellationToken.None);
+            Snackbar.Add($"Area '{area.Name}' saved.", Severity.Success);
+            Navigation.NavigateTo("areas");
+        }
+        catch (RequestValidationException ex)
+        {
+            _errors = new Dictionary<string, string[]>(ex.Errors, StringComparer.Ordinal);
+        }
+    }
+}
