@@ -83,7 +83,7 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
                 UseGeometry = l.Option.UseGeometry,
                 IncludeRelated = l.Option.IncludeRelated,
             }),
-            Geometry = p.Extent,
+            Geometry = unit.Extent,
             ReplicaSpatialReference = spatialReference,
             TransportType = ReplicaTransportType.Url,
             ReturnAttachments = p.ReturnAttachments,

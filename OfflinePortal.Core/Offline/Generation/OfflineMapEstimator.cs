@@ -19,7 +19,7 @@ internal static class LayerQueries
         _ => new FeatureQuery
         {
             Where = string.IsNullOrWhiteSpace(option.WhereClause) ? "1=1" : option.WhereClause,
-            Geometry = option.UseGeometry ? unit.Parameters.Extent : null,
+            Geometry = option.UseGeometry ? unit.Extent : null,
         },
     };
 
