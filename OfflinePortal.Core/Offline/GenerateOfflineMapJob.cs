@@ -29,7 +29,7 @@ public sealed class GenerateOfflineMapJob
     {
         _task = task;
         Parameters = parameters;
-        DownloadDirectory = Path.GetFullPath(downloadDirectory);
+        DownloadDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(downloadDirectory));
         Overrides = overrides;
         _createdBy = createdBy;
     }
@@ -42,8 +42,8 @@ public sealed class GenerateOfflineMapJob
     public string DownloadDirectory { get; }
 
     /// <summary>
-    /// Runs the job. <paramref name="progress"/> and <paramref name="messages"/> are called on the job's own threads,
-    /// at once (wrap them when they must run elsewhere).
+    /// Runs the job. <paramref name="progress"/> and <paramref name="messages"/> are called on the job's own threads, at
+    /// once, one call at a time (wrap them when they must run elsewhere, e.g. on a UI's dispatcher).
     /// </summary>
     /// <exception cref="ArgumentException">The parameters or overrides are invalid (every problem is named).</exception>
     /// <exception cref="GenerateOfflineMapException">The job could not produce a package; nothing was left behind.</exception>

@@ -450,6 +450,10 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         };
         overrides.ExportTileCacheParameters["Basemap_tiled"] = overrides.ExportTileCacheParameters["Basemap_tiled"] with { LevelIds = [14] };
         overrides.OmittedLayers.Add("Valves_1");
+        overrides.OnlineOnlyLayers.Add("Mains_2");
+        var zonesKey = Probe.FeatureServer("PressureZones");
+        var wider = new EsriEnvelope(-122.745, 42.165, -122.665, 42.220) { SpatialReference = SpatialReference.Wgs84 };
+        overrides.GenerateGeodatabaseParameters[zonesKey] = overrides.GenerateGeodatabaseParameters[zonesKey] with { Extent = wider };
 
         var (result, _, _) = await RunAsync(task, parameters, folder.Path, overrides);
 
@@ -457,19 +461,65 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         PackageChecks.AllGeoPackagesValid(folder.Path);
         var counts = PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"));
         Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 0), "STATUS = 'InService'", TestAreas.Block), counts["Hydrants"]);
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 2)), counts["Mains"]);
         Assert.False(counts.ContainsKey("Valves"));
+        Assert.False(counts.ContainsKey("Mains"));
+        Assert.Equal(await Probe.CountAsync(Layer("PressureZones", 0), area: wider), PackageChecks.OgrCounts(folder.Data("PressureZones.gpkg"))["PressureZones"]);
+        Assert.True(await Probe.CountAsync(Layer("PressureZones", 0), area: wider) > await Probe.CountAsync(Layer("PressureZones", 0), area: TestAreas.Block));
         Assert.Equal(14, PackageChecks.Scalar(folder.Tiles("Ashland_Basemap.gpkg"), "SELECT min(zoom_level) FROM Ashland_Basemap"));
         Assert.Equal(14, PackageChecks.Scalar(folder.Tiles("Ashland_Basemap.gpkg"), "SELECT max(zoom_level) FROM Ashland_Basemap"));
         using var map = PackageChecks.MapJson(folder.Path);
         Assert.DoesNotContain(map.RootElement.GetProperty("operationalLayers").EnumerateArray(), l => l.GetProperty("id").GetString() == "Valves_1");
+        var mains = map.RootElement.GetProperty("operationalLayers").EnumerateArray().Single(l => l.GetProperty("id").GetString() == "Mains_2");
+        Assert.Equal(Layer("WaterNetwork", 2), mains.GetProperty("url").GetString());
         using var manifest = PackageChecks.Manifest(folder.Path);
         Assert.Equal("omitted", PackageChecks.ManifestLayer(manifest, "Valves_1").GetProperty("status").GetString());
+        Assert.Equal("online-only", PackageChecks.ManifestLayer(manifest, "Mains_2").GetProperty("status").GetString());
         var replica = manifest.RootElement.GetProperty("replicas").EnumerateArray().Single(r => r.GetProperty("serviceUrl").GetString() == waterKey);
         Assert.Equal("perReplica", replica.GetProperty("syncModel").GetString());
         Assert.True(replica.TryGetProperty("replicaServerGen", out _));
         Assert.Equal("STATUS = 'InService'", manifest.RootElement.GetProperty("parameters").GetProperty("overrides")
             .GetProperty("generateGeodatabaseParameters").GetProperty(waterKey).GetProperty("layerOptions")[0].GetProperty("whereClause").GetString());
+    }
+
+    [Fact]
+    public async Task Overrides_UseGeometryFalseAndVectorMaxLevel_TakeEffect()
+    {
+        using var folder = new PackageFolder("overrides-geometry");
+        var task = await fixture.OpenAsync(SampleItemIds.ValveExercisingMap);
+        var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(TestAreas.SmallBlock, TestAreas.MinScale, TestAreas.MaxScale);
+        var overrides = await task.CreateGenerateOfflineMapParameterOverridesAsync(parameters);
+        var key = Probe.FeatureServer("WaterNetwork");
+        overrides.GenerateGeodatabaseParameters[key] = overrides.GenerateGeodatabaseParameters[key] with
+        {
+            LayerOptions = [.. overrides.GenerateGeodatabaseParameters[key].LayerOptions.Select(o => o.LayerId == 2 ? o with { UseGeometry = false } : o)],
+        };
+        overrides.ExportVectorTilesParameters["BasemapVector_vt"] = overrides.ExportVectorTilesParameters["BasemapVector_vt"] with { MaxLevel = 11 };
+
+        var (result, _, _) = await RunAsync(task, parameters, folder.Path, overrides);
+
+        Assert.False(result.HasErrors, Errors(result));
+        var counts = PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"));
+        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 2)), counts["Mains"]);
+        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock), counts["Valves"]);
+        Assert.Equal(11, PackageChecks.Scalar(folder.Tiles("Ashland_Vector_Basemap.mbtiles"), "SELECT max(zoom_level) FROM tiles"));
+    }
+
+    [Fact]
+    public async Task Attachments_InlineInTheReplica_SameAttachmentsAsByUrl()
+    {
+        using var folder = new PackageFolder("inline");
+        await using var engine = OfflineEngine.Create(o => o.AttachmentsByUrl = false);
+        var task = await engine.Factory.CreateAsync(fixture.PortalUrl, SampleItemIds.HydrantMaintenanceMap);
+        var parameters = (await task.CreateDefaultGenerateOfflineMapParametersAsync(TestAreas.Block)) with { IncludeBasemap = false };
+
+        var (result, messages, _) = await RunAsync(task, parameters, folder.Path);
+
+        Assert.False(result.HasErrors, Errors(result));
+        var gpkg = folder.Data("WaterNetwork.gpkg");
+        Assert.Equal(await Probe.CountAttachmentsAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.Block), PackageChecks.Scalar(gpkg, "SELECT count(*) FROM Hydrants__ATTACH"));
+        Assert.Equal(0, PackageChecks.Scalar(gpkg, "SELECT count(*) FROM Hydrants__ATTACH WHERE hex(substr(data, 1, 2)) <> 'FFD8'"));
+        Assert.DoesNotContain(messages, m => m.Text.Contains("attachments downloaded", StringComparison.Ordinal));
+        PackageChecks.AllGeoPackagesValid(folder.Path);
     }
 
     [Fact]

@@ -88,6 +88,23 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
     }
 
     [Fact]
+    public async Task Estimate_WebMercatorArea_SameAsTheWgs84Area()
+    {
+        var task = await fixture.OpenAsync(SampleItemIds.HydrantMaintenanceMap);
+        var wgs84 = TestAreas.Block;
+        var (x0, y0) = Core.Geometry.WebMercator.FromLonLat(wgs84.XMin, wgs84.YMin);
+        var (x1, y1) = Core.Geometry.WebMercator.FromLonLat(wgs84.XMax, wgs84.YMax);
+        var mercator = new EsriEnvelope(x0, y0, x1, y1) { SpatialReference = SpatialReference.WebMercator };
+
+        var a = await task.EstimateAsync(await task.CreateDefaultGenerateOfflineMapParametersAsync(wgs84, TestAreas.MinScale, TestAreas.MaxScale));
+        var b = await task.EstimateAsync(await task.CreateDefaultGenerateOfflineMapParametersAsync(mercator, TestAreas.MinScale, TestAreas.MaxScale));
+
+        Assert.Equal(a.TileLayers[0].Levels.Select(l => l.TileCount), b.TileLayers[0].Levels.Select(l => l.TileCount));
+        Assert.Equal(a.FeatureLayers.Select(l => l.FeatureCount), b.FeatureLayers.Select(l => l.FeatureCount));
+        Assert.True(a.FeatureCount > 0);
+    }
+
+    [Fact]
     public async Task Estimate_TooManyTiles_RefusedBeforeTheJobStarts()
     {
         using var folder = new PackageFolder("too-many");

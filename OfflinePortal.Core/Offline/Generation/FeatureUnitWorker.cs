@@ -87,7 +87,7 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
             ReplicaSpatialReference = spatialReference,
             TransportType = ReplicaTransportType.Url,
             ReturnAttachments = p.ReturnAttachments,
-            ReturnAttachmentsDataByUrl = true,
+            ReturnAttachmentsDataByUrl = context.Options.AttachmentsByUrl,
             AttachmentsSyncDirection = attachmentDirection,
             SyncModel = wireModel,
             SyncDataOptions = wireModel == ReplicaSyncModel.None ? null : context.SyncDataOptions,
