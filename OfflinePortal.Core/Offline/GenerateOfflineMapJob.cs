@@ -60,7 +60,16 @@ public sealed class GenerateOfflineMapJob
         var title = Parameters.ItemInfo?.Title ?? _task.Item.Title;
         log.Info($"Offline map '{title}' from web map {_task.ItemId} into {DownloadDirectory}.");
 
-        var plan = await _task.Planner.PlanAsync(Parameters, Overrides, cancellationToken).ConfigureAwait(false);
+        OfflinePlan plan;
+        try
+        {
+            plan = await _task.Planner.PlanAsync(Parameters, Overrides, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            log.Error(e.Message);
+            throw;
+        }
         foreach (var note in plan.Notes)
         {
             log.Warning(note);

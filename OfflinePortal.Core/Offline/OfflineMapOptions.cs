@@ -29,7 +29,7 @@ public sealed class OfflineMapOptions
     public bool AttachmentsByUrl { get; set; } = true;
 
     /// <summary>Real tiles downloaded per level to estimate tile sizes (0: sizes are not estimated).</summary>
-    public int EstimateTileSamplesPerLevel { get; set; } = 3;
+    public int EstimateTileSamplesPerLevel { get; set; } = 5;
 
     /// <summary>Features per layer whose rows and attachments are downloaded to estimate sizes (0: not sampled).</summary>
     public int EstimateFeatureSamples { get; set; } = 25;

@@ -40,7 +40,7 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
         Assert.Equal("Basemap_tiled", basemap.LayerId);
         Assert.Equal([13, 14, 15, 16], basemap.Levels.Select(l => l.Level));
         Assert.Equal(Estimated(basemap), TilesPerLevel(folder.Tiles("Ashland_Basemap.gpkg"), "Ashland_Basemap"));
-        Assert.All(basemap.Levels, l => Assert.InRange(l.SampledTiles, 1, 3));
+        Assert.All(basemap.Levels, l => Assert.InRange(l.SampledTiles, Math.Min(5, l.TileCount), 5));
         Assert.All(basemap.Levels, l => Assert.True(l.EstimatedBytes > 0));
         Assert.Equal(100_000, basemap.MaxExportTilesCount);
         Assert.True(estimate.CanRun);
