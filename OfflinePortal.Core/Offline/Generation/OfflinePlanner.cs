@@ -63,7 +63,8 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
     public (GenerateOfflineMapParameterOverrides Overrides, IReadOnlyList<string> Notes) CreateOverrides(GenerateOfflineMapParameters parameters)
     {
         ThrowIfInvalid(parameters);
-        var area = AreaOfInterest.Create(parameters.AreaOfInterest, maxAreaSquareKilometres);
+        // The overrides keep the area as given; checked here so that a bad area is refused before anything is made.
+        AreaOfInterest.Create(parameters.AreaOfInterest, maxAreaSquareKilometres);
         var overrides = new GenerateOfflineMapParameterOverrides();
         var notes = new List<string>();
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
