@@ -559,22 +559,68 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         overrides.OmittedLayers.Add("PressureZones_0");
         var runner = new OfflineMapJobRunner(fixture.Engine.Factory);
         var messages = new List<JobMessage>();
+        var temporary = Path.Combine(folder.Root, "job-1.partial");
+        // The portal keeps the area apart from the parameters: the runner puts it in.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(OfflineJson.Serialize(parameters))!.AsObject();
+        json.Remove("areaOfInterest");
+        var seenTemporary = false;
 
         var result = await runner.RunAsync(new OfflineMapJobRequest
         {
             PortalUrl = fixture.PortalUrl,
             WebMapItemId = SampleItemIds.HydrantMaintenanceMap,
-            ParametersJson = OfflineJson.Serialize(parameters),
+            ParametersJson = json.ToJsonString(),
             OverridesJson = OfflineJson.Serialize(overrides),
+            AreaGeoJson = """{"type":"Polygon","coordinates":[[[-122.715,42.185],[-122.705,42.185],[-122.705,42.195],[-122.715,42.195],[-122.715,42.185]]]}""",
             PackageDirectory = folder.Path,
+            TemporaryDirectory = temporary,
             CreatedBy = "supervisor@example.com",
-        }, messages: new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } }));
+        }, progress: new Callback<GenerateOfflineMapProgress>(_ => seenTemporary |= Directory.Exists(temporary)),
+            messages: new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } }));
 
         Assert.False(result.HasErrors, Errors(result));
+        Assert.True(seenTemporary);
+        Assert.False(Directory.Exists(temporary));
         Assert.False(File.Exists(folder.Data("PressureZones.gpkg")));
-        Assert.True(File.Exists(folder.Data("WaterNetwork.gpkg")));
+        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock), PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"))["Valves"]);
         using var manifest = PackageChecks.Manifest(folder.Path);
         Assert.Equal("supervisor@example.com", manifest.RootElement.GetProperty("createdBy").GetString());
         Assert.NotEmpty(messages);
+    }
+
+    [Fact]
+    public async Task JobRunner_OnlyAnArea_UsesTheAuthorsDefaults()
+    {
+        using var folder = new PackageFolder("runner-defaults");
+        var runner = new OfflineMapJobRunner(fixture.Engine.Factory);
+
+        var result = await runner.RunAsync(new OfflineMapJobRequest
+        {
+            PortalUrl = fixture.PortalUrl,
+            WebMapItemId = SampleItemIds.ValveExercisingMap,
+            AreaGeoJson = """{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-122.715,42.185],[-122.705,42.185],[-122.705,42.195],[-122.715,42.195],[-122.715,42.185]]]}}""",
+            PackageDirectory = folder.Path,
+        });
+
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.SmallBlock), PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"))["Mains"]);
+        Assert.Equal(0d, result.Manifest!.Parameters!.Value.GetProperty("parameters").GetProperty("maxScale").GetDouble());
+    }
+
+    [Fact]
+    public async Task JobRunner_NeitherParametersNorArea_Refused()
+    {
+        using var folder = new PackageFolder("runner-nothing");
+        var runner = new OfflineMapJobRunner(fixture.Engine.Factory);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunAsync(new OfflineMapJobRequest
+        {
+            PortalUrl = fixture.PortalUrl,
+            WebMapItemId = SampleItemIds.ValveExercisingMap,
+            PackageDirectory = folder.Path,
+        }));
+
+        Assert.Contains("neither parameters nor an area", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.Path));
     }
 }
