@@ -32,6 +32,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalAreas();
         services.AddPortalAdministration();
         services.AddPackaging();
+        services.AddOfflineMapJobs(configuration);
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);
         services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OfflinePortal.Core.ArcGis.Model;
 
 namespace OfflinePortal.Core.Offline;
@@ -26,7 +27,10 @@ public sealed record GenerateGeodatabaseParameters
     /// <summary>The feature service, e.g. <c>https://host/arcgis/rest/services/Water/FeatureServer</c>.</summary>
     public required string ServiceUrl { get; init; }
 
-    /// <summary>The replica's spatial filter, in WGS84 or Web Mercator.</summary>
+    /// <summary>
+    /// The replica's spatial filter: a polygon or envelope in WGS84 or Web Mercator (the job sends it to the service
+    /// in the service's spatial reference, split at the antimeridian when it crosses it).
+    /// </summary>
     public required EsriGeometry Extent { get; init; }
 
     public IReadOnlyList<GenerateLayerOption> LayerOptions { get; init; } = [];
@@ -68,6 +72,8 @@ public sealed record ExportVectorTilesParameters
 /// <c>OfflineMapTask.CreateGenerateOfflineMapParameterOverridesAsync</c> and editable before the job runs.
 /// Keys: feature services by service URL; tiled and vector tile layers by the web map layer id.
 /// </summary>
+/// <remarks>The collections are filled in place when read from JSON, so they keep their key comparers.</remarks>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 public sealed record GenerateOfflineMapParameterOverrides
 {
     public Dictionary<string, GenerateGeodatabaseParameters> GenerateGeodatabaseParameters { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -80,6 +80,12 @@ public sealed record PackageLayerEntry
 
     public required PackageLayerStatus Status { get; init; }
 
+    /// <summary>Where the layer sits in the web map: <c>operational</c>, <c>table</c>, <c>basemap</c> or <c>basemap-reference</c>.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Why an online-only or omitted layer did not go offline.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>Package-relative path with forward slashes (<c>data/water.gpkg</c>).</summary>
     public string? File { get; init; }
 
@@ -87,6 +93,15 @@ public sealed record PackageLayerEntry
 
     public long? FeatureCount { get; init; }
 
+    /// <summary>Tiles written, for tiled and vector tile layers.</summary>
+    public long? TileCount { get; init; }
+
+    public long? AttachmentCount { get; init; }
+
+    /// <summary>
+    /// Bytes of the layer's content: its tile file, or (feature layers and tables, which share their service's
+    /// GeoPackage) the bytes of its values, geometries and attachments, without indexes and page overhead.
+    /// </summary>
     public long? Bytes { get; init; }
 
     public string? Error { get; init; }
