@@ -8,6 +8,10 @@ return args.FirstOrDefault() switch
     "replica-read-dom" => await ReplicaStreamingBenchmark.ReadWholeDocumentAsync(args[1..]),
     "replica-scan" => await ReplicaStreamingBenchmark.ScanTokensAsync(args[1..]),
     "audit" => await AuditBenchmark.RunAsync(args[1..]),
+    "sample-portal-serve" => await SamplePortalHost.ServeAsync(args[1..]),
+    "gpkg-write" => await GeoPackageWriteBenchmark.RunAsync(args[1..]),
+    "feature-export" => await FeatureExportBenchmark.RunAsync(args[1..]),
+    "feature-export-job" => await FeatureExportBenchmark.JobAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,6 +25,7 @@ static int Usage()
           replica-read-dom <file>                       for contrast: parse it whole with JsonDocument
           replica-scan <file>                           the floor: tokenize it with Utf8JsonReader, building nothing
           audit [jobs=100000] [folder]                  audit page, filtered pages and CSV export over N jobs in SQLite
+          sample-portal-serve [hydrants=1000000] [folder]  host the sample portal, print its URL, serve until stdin closes
         """);
     return 2;
 }

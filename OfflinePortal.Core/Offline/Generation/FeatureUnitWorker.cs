@@ -533,6 +533,9 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
     private async Task<UnitOutcome> FinishAsync(FeatureGeoPackageWriter writer, PackageReplica? replica, CancellationToken cancellationToken)
     {
         SetStep("finishing GeoPackage", 0.95);
+        // The indexes of a large layer take a while: the log shows where the time goes.
+        context.Log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"{unit.Title}: {_counts.Values.Sum():N0} rows loaded; building the spatial and GlobalID indexes."));
         var summary = await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
         var tableBytes = GeoPackageTableSizes.Read(summary.Path, _tables.Values);
         var layers = summary.Tables.Select(t =>
