@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OfflinePortal.Core.ArcGis.Model;
 
 namespace OfflinePortal.Core.Offline;
@@ -68,6 +69,8 @@ public sealed record ExportVectorTilesParameters
 /// <c>OfflineMapTask.CreateGenerateOfflineMapParameterOverridesAsync</c> and editable before the job runs.
 /// Keys: feature services by service URL; tiled and vector tile layers by the web map layer id.
 /// </summary>
+/// <remarks>The collections are filled in place when read from JSON, so they keep their key comparers.</remarks>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 public sealed record GenerateOfflineMapParameterOverrides
 {
     public Dictionary<string, GenerateGeodatabaseParameters> GenerateGeodatabaseParameters { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OfflinePortal.Core.ArcGis.Model;
 
 namespace OfflinePortal.Core.Offline;
@@ -40,7 +41,12 @@ public sealed record GenerateOfflineMapParameters
     /// <summary>Take the web map's basemap layers; false leaves them out (and ignores a reference basemap).</summary>
     public bool IncludeBasemap { get; init; } = true;
 
-    /// <summary>Folder on the device holding a tile package to use as the basemap instead of downloading one.</summary>
+    /// <summary>
+    /// Folder on the device holding a tile package to use as the basemap instead of downloading one (absolute, or
+    /// relative to the package folder). As in the ArcGIS Maps SDK, the reference basemap is used only when this is set:
+    /// the web map's authored <c>referenceBasemapName</c> alone fills <see cref="ReferenceBasemapFilename"/> but still
+    /// downloads the basemap.
+    /// </summary>
     public string? ReferenceBasemapDirectory { get; init; }
 
     /// <summary>File name of that tile package (e.g. <c>LocalBasemap.tpkx</c>).</summary>
@@ -68,8 +74,9 @@ public sealed record GenerateOfflineMapParameters
     public OfflineMapItemInfo? ItemInfo { get; init; }
 
     /// <summary>True when a reference basemap (a tile package already on the device) replaces the downloaded basemap.</summary>
+    [JsonIgnore]
     public bool UsesReferenceBasemap =>
-        IncludeBasemap && !string.IsNullOrWhiteSpace(ReferenceBasemapFilename);
+        IncludeBasemap && !string.IsNullOrWhiteSpace(ReferenceBasemapFilename) && !string.IsNullOrWhiteSpace(ReferenceBasemapDirectory);
 
     /// <summary>Every problem with these parameters, each as a sentence naming the option; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()

@@ -279,6 +279,34 @@ public sealed partial class FeatureServiceClient
         return response.Root.Array("attachmentInfos").Where(a => a.ValueKind == JsonValueKind.Object).Select(AttachmentInfo.Parse).ToList();
     }
 
+    /// <summary>
+    /// <c>queryAttachments</c>: the attachments of the features with <paramref name="objectIds"/> (a few hundred per
+    /// call), grouped by feature. Needs <see cref="LayerInfo.SupportsQueryAttachments"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<AttachmentGroup>> QueryAttachmentsAsync(Uri layerUrl, IReadOnlyList<long> objectIds, ArcGisCredential? credential = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objectIds);
+        if (objectIds.Count == 0)
+        {
+            return [];
+        }
+        var request = new ArcGisRequest(ArcGisUrl.Append(layerUrl, "queryAttachments"), "queryAttachments")
+        {
+            Credential = credential ?? ArcGisCredential.Anonymous,
+            AllowPostFallback = true,
+        }.Add("objectIds", string.Join(",", objectIds.Select(i => i.ToString(CultureInfo.InvariantCulture))));
+        using var response = await _http.SendJsonAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.Root.Has("attachmentGroups"))
+        {
+            throw new ArcGisProtocolException($"The answer of {ArcGisUrl.Redact(response.Url)} holds no attachmentGroups.", response.Url);
+        }
+        return response.Root.Array("attachmentGroups").Where(g => g.ValueKind == JsonValueKind.Object && g.Int64("parentObjectId") is not null)
+            .Select(g => new AttachmentGroup(g.Int64("parentObjectId")!.Value, g.NonEmptyStr("parentGlobalId"),
+                g.Array("attachmentInfos").Where(a => a.ValueKind == JsonValueKind.Object).Select(AttachmentInfo.Parse).ToList()))
+            .ToList();
+    }
+
     /// <summary>An attachment's bytes, streamed.</summary>
     public async Task<ArcGisDownload> OpenAttachmentAsync(Uri layerUrl, long objectId, long attachmentId, ArcGisCredential? credential = null,
         CancellationToken cancellationToken = default)

@@ -190,6 +190,7 @@ public static class LayerInfoParser
             MaxRecordCount = root.Int32("maxRecordCount") is { } max and > 0 ? max : 1000,
             SupportsPagination = advanced?.Bool("supportsPagination") ?? false,
             SupportsOrderBy = advanced?.Bool("supportsOrderBy") ?? false,
+            SupportsQueryAttachments = root.Bool("supportsQueryAttachments") || (advanced?.Bool("supportsQueryAttachments") ?? false),
             SupportsApplyEditsWithGlobalIds = root.Bool("supportsApplyEditsWithGlobalIds"),
             SupportedQueryFormats = root.Str("supportedQueryFormats") ?? "JSON",
             DefinitionExpression = root.NonEmptyStr("definitionExpression"),
@@ -240,6 +241,9 @@ public sealed record AttachmentInfo(long Id, string? Name, string? ContentType, 
             Keywords = e.NonEmptyStr("keywords"),
         };
 }
+
+/// <summary>The attachments of one feature, as <c>queryAttachments</c> groups them.</summary>
+public sealed record AttachmentGroup(long ParentObjectId, string? ParentGlobalId, IReadOnlyList<AttachmentInfo> Attachments);
 
 /// <summary>The object ids a query matched (<c>returnIdsOnly</c>).</summary>
 public sealed record FeatureIdSet(string ObjectIdFieldName, IReadOnlyList<long> ObjectIds);

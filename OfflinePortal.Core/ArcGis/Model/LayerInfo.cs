@@ -53,6 +53,9 @@ public sealed record LayerInfo(int Id, string Name)
     /// <summary><c>advancedQueryCapabilities.supportsOrderBy</c>: query accepts <c>orderByFields</c> (stable paging).</summary>
     public bool SupportsOrderBy { get; init; }
 
+    /// <summary><c>queryAttachments</c> is available (<c>supportsQueryAttachments</c>, on the layer or in its advanced query capabilities).</summary>
+    public bool SupportsQueryAttachments { get; init; }
+
     /// <summary>Edits may be addressed by GlobalID (<c>supportsApplyEditsWithGlobalIds</c>).</summary>
     public bool SupportsApplyEditsWithGlobalIds { get; init; }
 

@@ -80,12 +80,23 @@ public sealed record PackageLayerEntry
 
     public required PackageLayerStatus Status { get; init; }
 
+    /// <summary>Where the layer sits in the web map: <c>operational</c>, <c>table</c>, <c>basemap</c> or <c>basemap-reference</c>.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Why an online-only or omitted layer did not go offline.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>Package-relative path with forward slashes (<c>data/water.gpkg</c>).</summary>
     public string? File { get; init; }
 
     public string? Table { get; init; }
 
     public long? FeatureCount { get; init; }
+
+    /// <summary>Tiles written, for tiled and vector tile layers.</summary>
+    public long? TileCount { get; init; }
+
+    public long? AttachmentCount { get; init; }
 
     public long? Bytes { get; init; }
 
