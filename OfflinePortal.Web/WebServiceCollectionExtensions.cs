@@ -4,7 +4,7 @@ using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Jobs;
 using OfflinePortal.Core.Persistence;
-using OfflinePortal.Core.WebMaps;
+using OfflinePortal.Core.Offline;
 using OfflinePortal.SamplePortal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OfflinePortal.Web.Components;
@@ -33,7 +33,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalAreas();
         services.AddPortalAdministration();
         services.AddPackaging();
-        services.AddWebMapCatalog(configuration);
+        services.AddOfflineMapService(configuration);
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);
         services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();

@@ -118,4 +118,69 @@ public static class OfflineParameterChoices
             _ => parameters with { IncludeBasemap = true, ReferenceBasemapDirectory = null },
         };
     }
+
+    /// <summary>
+    /// The parameters with another update mode. A package without updates cannot sync attachments, so choosing it sets
+    /// attachment sync to 'none'; choosing sync again restores the direction the attachment option needs.
+    /// </summary>
+    public static GenerateOfflineMapParameters WithUpdateMode(GenerateOfflineMapParameters parameters, GenerateOfflineMapUpdateMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (mode == GenerateOfflineMapUpdateMode.NoUpdates)
+        {
+            return parameters with { UpdateMode = mode, AttachmentSyncDirection = AttachmentSyncDirection.None };
+        }
+        var direction = parameters.AttachmentSyncDirection == AttachmentSyncDirection.None
+            ? parameters.ReturnLayerAttachmentOption == ReturnLayerAttachmentOption.None ? AttachmentSyncDirection.Upload : AttachmentSyncDirection.Bidirectional
+            : parameters.AttachmentSyncDirection;
+        return parameters with { UpdateMode = mode, AttachmentSyncDirection = direction };
+    }
+
+    /// <summary>
+    /// The problems <see cref="GenerateOfflineMapParameters.Validate"/> finds, each placed by the option it concerns, so a
+    /// form can show it next to that field. The rules stay in <see cref="GenerateOfflineMapParameters"/>: each group of
+    /// options is validated on its own over otherwise default (valid) parameters, and whatever remains is "other".
+    /// </summary>
+    public static IReadOnlyDictionary<OfflineOptionField, IReadOnlyList<string>> ValidateByField(GenerateOfflineMapParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var neutral = new GenerateOfflineMapParameters { AreaOfInterest = parameters.AreaOfInterest };
+        var result = new Dictionary<OfflineOptionField, IReadOnlyList<string>>();
+        var all = parameters.Validate().ToList();
+        Add(OfflineOptionField.Scale, (neutral with { MinScale = parameters.MinScale, MaxScale = parameters.MaxScale }).Validate());
+        Add(OfflineOptionField.Basemap, (neutral with
+        {
+            IncludeBasemap = parameters.IncludeBasemap,
+            ReferenceBasemapDirectory = parameters.ReferenceBasemapDirectory,
+            ReferenceBasemapFilename = parameters.ReferenceBasemapFilename,
+        }).Validate());
+        Add(OfflineOptionField.Attachments, [.. GenerateOfflineMapParameters.ValidateAttachments(
+            parameters.ReturnLayerAttachmentOption, parameters.AttachmentSyncDirection, parameters.UpdateMode)]);
+        Add(OfflineOptionField.ItemInfo, (neutral with { ItemInfo = parameters.ItemInfo }).Validate());
+        if (all.Count > 0)
+        {
+            result[OfflineOptionField.Other] = all;
+        }
+        return result;
+
+        void Add(OfflineOptionField field, IReadOnlyList<string> messages)
+        {
+            var found = messages.Where(all.Contains).ToList();
+            if (found.Count > 0)
+            {
+                result[field] = found;
+                all.RemoveAll(found.Contains);
+            }
+        }
+    }
+}
+
+/// <summary>The groups of options a form shows validation messages beside.</summary>
+public enum OfflineOptionField
+{
+    Scale,
+    Basemap,
+    Attachments,
+    ItemInfo,
+    Other,
 }

@@ -20,6 +20,7 @@ public static partial class WebMapsEndpoints
         maps.MapGet("/{id}/thumbnail", ThumbnailAsync).WithName("GetWebMapThumbnail")
             .WithSummary("The web map's thumbnail, read from the portal with the server's credential.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");
+        MapCapabilityEndpoints(maps);
         MapProxy(maps);
         return api;
     }
