@@ -98,9 +98,13 @@ public static class OfflineParameterChoices
         return !string.IsNullOrWhiteSpace(parameters.ReferenceBasemapDirectory) ? BasemapChoice.UseTilePackageOnDevice : BasemapChoice.Include;
     }
 
+    /// <summary>The folder a tile package on the device is looked for in when none is given: the package's own folder.</summary>
+    public const string DefaultReferenceBasemapDirectory = ".";
+
     /// <summary>
     /// The parameters with a basemap choice. Choosing the tile package keeps the file name the author set (or the one
-    /// given) and the directory given; the other choices clear the directory, so the package does not expect a file.
+    /// given) and the directory given (else the one set, else <see cref="DefaultReferenceBasemapDirectory"/>); the other
+    /// choices clear the directory, so the package does not expect a file.
     /// </summary>
     public static GenerateOfflineMapParameters WithBasemap(GenerateOfflineMapParameters parameters, BasemapChoice choice,
         string? directory = null, string? fileName = null)
@@ -112,7 +116,7 @@ public static class OfflineParameterChoices
             BasemapChoice.UseTilePackageOnDevice => parameters with
             {
                 IncludeBasemap = true,
-                ReferenceBasemapDirectory = directory ?? parameters.ReferenceBasemapDirectory,
+                ReferenceBasemapDirectory = directory ?? parameters.ReferenceBasemapDirectory ?? DefaultReferenceBasemapDirectory,
                 ReferenceBasemapFilename = fileName ?? parameters.ReferenceBasemapFilename,
             },
             _ => parameters with { IncludeBasemap = true, ReferenceBasemapDirectory = null },
