@@ -142,11 +142,20 @@ public static class TileMath
     {
         if (tileInfo.SpatialReference.IsWebMercator && Math.Abs(tileInfo.OriginX + WebMercator.HalfWorld) < 1)
         {
-            var columns = (int)Math.Ceiling(2 * WebMercator.HalfWorld / tileInfo.TileSpanX(lod) - 1e-9);
-            var rows = (int)Math.Ceiling(2 * WebMercator.HalfWorld / tileInfo.TileSpanY(lod) - 1e-9);
-            return (columns - 1, rows - 1);
+            return (TilesAcrossWorld(tileInfo.TileSpanX(lod)) - 1, TilesAcrossWorld(tileInfo.TileSpanY(lod)) - 1);
         }
         return (int.MaxValue - 1, int.MaxValue - 1);
+    }
+
+    /// <summary>
+    /// Tiles across the world at a tile span. Services publish resolutions rounded to a dozen digits, so the world's
+    /// width divided by a span lands a hair above a whole number (8192.0000012 at level 13): that is still 8192 tiles.
+    /// </summary>
+    private static int TilesAcrossWorld(double span)
+    {
+        var tiles = 2 * WebMercator.HalfWorld / span;
+        var whole = Math.Round(tiles);
+        return (int)(Math.Abs(tiles - whole) < 1e-4 * Math.Max(1, whole) ? whole : Math.Ceiling(tiles));
     }
 
     /// <summary>Index of the tile containing a position (fractional tile units), robust to rounding at tile edges.</summary>

@@ -22,16 +22,18 @@ public sealed class GenerateOfflineMapJob
 {
     private readonly OfflineMapTask _task;
     private readonly string? _createdBy;
+    private readonly string? _temporaryDirectory;
     private int _started;
 
     internal GenerateOfflineMapJob(OfflineMapTask task, GenerateOfflineMapParameters parameters, string downloadDirectory,
-        GenerateOfflineMapParameterOverrides? overrides, string? createdBy)
+        GenerateOfflineMapParameterOverrides? overrides, string? createdBy, string? temporaryDirectory = null)
     {
         _task = task;
         Parameters = parameters;
-        DownloadDirectory = Path.GetFullPath(downloadDirectory);
+        DownloadDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(downloadDirectory));
         Overrides = overrides;
         _createdBy = createdBy;
+        _temporaryDirectory = temporaryDirectory is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(temporaryDirectory));
     }
 
     public GenerateOfflineMapParameters Parameters { get; }
@@ -42,8 +44,8 @@ public sealed class GenerateOfflineMapJob
     public string DownloadDirectory { get; }
 
     /// <summary>
-    /// Runs the job. <paramref name="progress"/> and <paramref name="messages"/> are called on the job's own threads,
-    /// at once (wrap them when they must run elsewhere).
+    /// Runs the job. <paramref name="progress"/> and <paramref name="messages"/> are called on the job's own threads, at
+    /// once, one call at a time (wrap them when they must run elsewhere, e.g. on a UI's dispatcher).
     /// </summary>
     /// <exception cref="ArgumentException">The parameters or overrides are invalid (every problem is named).</exception>
     /// <exception cref="GenerateOfflineMapException">The job could not produce a package; nothing was left behind.</exception>
@@ -60,7 +62,16 @@ public sealed class GenerateOfflineMapJob
         var title = Parameters.ItemInfo?.Title ?? _task.Item.Title;
         log.Info($"Offline map '{title}' from web map {_task.ItemId} into {DownloadDirectory}.");
 
-        var plan = await _task.Planner.PlanAsync(Parameters, Overrides, cancellationToken).ConfigureAwait(false);
+        OfflinePlan plan;
+        try
+        {
+            plan = await _task.Planner.PlanAsync(Parameters, Overrides, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            log.Error(e.Message);
+            throw;
+        }
         foreach (var note in plan.Notes)
         {
             log.Warning(note);
@@ -84,7 +95,18 @@ public sealed class GenerateOfflineMapJob
         var parent = Path.GetDirectoryName(DownloadDirectory) ?? throw Refuse(log, $"The download directory {DownloadDirectory} has no parent folder.");
         Directory.CreateDirectory(parent);
         var jobId = Guid.NewGuid().ToString("N")[..8];
-        var temporary = Path.Combine(parent, "." + Path.GetFileName(DownloadDirectory) + services.Options.TemporaryDirectoryMarker + jobId);
+        var temporary = _temporaryDirectory ?? Path.Combine(parent, "." + Path.GetFileName(DownloadDirectory) + services.Options.TemporaryDirectoryMarker + jobId);
+        if (_temporaryDirectory is not null)
+        {
+            if (File.Exists(temporary) || (Directory.Exists(temporary) && Directory.EnumerateFileSystemEntries(temporary).Any()))
+            {
+                throw Refuse(log, $"The temporary directory {temporary} is not empty.");
+            }
+            if (!string.Equals(Path.GetPathRoot(temporary), Path.GetPathRoot(DownloadDirectory), StringComparison.Ordinal))
+            {
+                throw Refuse(log, $"The temporary directory {temporary} must be on the same volume as {DownloadDirectory}, to be renamed into place.");
+            }
+        }
         var tracker = new JobProgressTracker(plan.Layers, progress, services.Time, services.Options.ProgressInterval);
         using var tileGate = new SemaphoreSlim(services.Options.MaxConcurrentTileRequests);
         using var attachmentGate = new SemaphoreSlim(services.Options.MaxConcurrentAttachmentDownloads);

@@ -27,7 +27,10 @@ public sealed record GenerateGeodatabaseParameters
     /// <summary>The feature service, e.g. <c>https://host/arcgis/rest/services/Water/FeatureServer</c>.</summary>
     public required string ServiceUrl { get; init; }
 
-    /// <summary>The replica's spatial filter, in WGS84 or Web Mercator.</summary>
+    /// <summary>
+    /// The replica's spatial filter: a polygon or envelope in WGS84 or Web Mercator (the job sends it to the service
+    /// in the service's spatial reference, split at the antimeridian when it crosses it).
+    /// </summary>
     public required EsriGeometry Extent { get; init; }
 
     public IReadOnlyList<GenerateLayerOption> LayerOptions { get; init; } = [];

@@ -26,10 +26,6 @@ public sealed class EsriGeometryJsonConverter : JsonConverter<EsriGeometry>
         }
         var geometry = EsriJson.ReadGeometry(ref reader)
             ?? throw new JsonException("The geometry holds no coordinates (Esri JSON point, multipoint, polyline, polygon or envelope expected).");
-        if (!typeToConvert.IsInstanceOfType(geometry))
-        {
-            throw new JsonException($"Expected a {typeToConvert.Name}, found a {geometry.GetType().Name}.");
-        }
         return geometry;
     }
 
@@ -39,8 +35,6 @@ public sealed class EsriGeometryJsonConverter : JsonConverter<EsriGeometry>
         ArgumentNullException.ThrowIfNull(value);
         EsriJson.WriteGeometry(writer, value);
     }
-
-    public override bool CanConvert(Type typeToConvert) => typeof(EsriGeometry).IsAssignableFrom(typeToConvert);
 }
 
 /// <summary>

@@ -1,10 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using OfflinePortal.Core.ArcGis;
+using OfflinePortal.Core.ArcGis.Json;
+using OfflinePortal.Core.ArcGis.Model;
 
 namespace OfflinePortal.Core.Offline;
 
 /// <summary>
-/// One offline map job as the portal's job executor stores it: the web map, the parameters and overrides as JSON
-/// (<see cref="OfflineJson"/>), and the package folder. The credential is not stored with the job; the executor
+/// One offline map job as the portal's job executor stores it: the web map, the area, the parameters and overrides as
+/// JSON (<see cref="OfflineJson"/>), and the package folder. The credential is not stored with the job; the executor
 /// supplies it when it runs the job.
 /// </summary>
 public sealed record OfflineMapJobRequest
@@ -13,14 +17,24 @@ public sealed record OfflineMapJobRequest
 
     public required string WebMapItemId { get; init; }
 
-    /// <summary><see cref="GenerateOfflineMapParameters"/> as <see cref="OfflineJson.Serialize(GenerateOfflineMapParameters)"/> writes them.</summary>
-    public required string ParametersJson { get; init; }
+    /// <summary>
+    /// <see cref="GenerateOfflineMapParameters"/> as <see cref="OfflineJson.Serialize(GenerateOfflineMapParameters)"/>
+    /// writes them; they may leave out <c>areaOfInterest</c> when <see cref="AreaGeoJson"/> is given. Null: the web map
+    /// author's defaults for the area (all scales).
+    /// </summary>
+    public string? ParametersJson { get; init; }
 
     /// <summary>Optional <see cref="GenerateOfflineMapParameterOverrides"/> as JSON; null to derive them from the parameters.</summary>
     public string? OverridesJson { get; init; }
 
+    /// <summary>The area as GeoJSON (a geometry, feature or feature collection in WGS 84), used when the parameters have none.</summary>
+    public string? AreaGeoJson { get; init; }
+
     /// <summary>The package folder (new or empty).</summary>
     public required string PackageDirectory { get; init; }
+
+    /// <summary>Where to build the package first (new or empty, same volume); null for a hidden sibling of the package folder.</summary>
+    public string? TemporaryDirectory { get; init; }
 
     /// <summary>Who asked for the package (written to the manifest).</summary>
     public string? CreatedBy { get; init; }
@@ -33,17 +47,67 @@ public sealed record OfflineMapJobRequest
 public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
 {
     /// <exception cref="OfflineMapTaskException">The web map cannot be opened.</exception>
-    /// <exception cref="ArgumentException">The parameters or overrides JSON cannot be read or used.</exception>
+    /// <exception cref="ArgumentException">The parameters, overrides or area cannot be read or used.</exception>
     /// <exception cref="GenerateOfflineMapException">No package could be produced; nothing was left behind.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing was left behind.</exception>
     public async Task<GenerateOfflineMapResult> RunAsync(OfflineMapJobRequest request, ArcGisCredential? credential = null,
         IProgress<GenerateOfflineMapProgress>? progress = null, IProgress<JobMessage>? messages = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var parameters = OfflineJson.DeserializeParameters(request.ParametersJson);
+        var area = ReadArea(request.AreaGeoJson);
         var overrides = request.OverridesJson is null ? null : OfflineJson.DeserializeOverrides(request.OverridesJson);
         var task = await factory.CreateAsync(request.PortalUrl, request.WebMapItemId, credential, cancellationToken).ConfigureAwait(false);
-        var job = task.GenerateOfflineMap(parameters, request.PackageDirectory, overrides, request.CreatedBy);
+        GenerateOfflineMapParameters parameters;
+        if (request.ParametersJson is null)
+        {
+            parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(
+                area ?? throw new ArgumentException("The job has neither parameters nor an area.", nameof(request)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            parameters = OfflineJson.DeserializeParameters(WithArea(request.ParametersJson, area));
+        }
+        var job = task.GenerateOfflineMap(parameters, request.PackageDirectory, overrides, request.CreatedBy, request.TemporaryDirectory);
         return await job.RunAsync(progress, messages, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static EsriGeometry? ReadArea(string? geoJson)
+    {
+        if (string.IsNullOrWhiteSpace(geoJson))
+        {
+            return null;
+        }
+        try
+        {
+            return GeoJson.ReadGeometry(geoJson);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("The job's area cannot be read: " + e.Message, nameof(geoJson), e);
+        }
+    }
+
+    /// <summary>The parameters JSON with the area put in when it has none.</summary>
+    private static string WithArea(string parametersJson, EsriGeometry? area)
+    {
+        if (area is null)
+        {
+            return parametersJson;
+        }
+        JsonObject? node;
+        try
+        {
+            node = JsonNode.Parse(parametersJson) as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException("The offline map parameters JSON cannot be read: " + e.Message, nameof(parametersJson), e);
+        }
+        if (node is null || node.ContainsKey("areaOfInterest"))
+        {
+            return parametersJson;
+        }
+        node["areaOfInterest"] = JsonNode.Parse(EsriJson.ToJson(area));
+        return node.ToJsonString();
     }
 }

@@ -22,8 +22,14 @@ public sealed class OfflineMapOptions
     /// <summary>The largest area of interest accepted, in square kilometres.</summary>
     public double MaxAreaSquareKilometres { get; set; } = 5000;
 
+    /// <summary>
+    /// Ask feature services for attachments by URL (downloaded afterwards, a few at a time) rather than inline in the
+    /// replica file as base64. Inline data needs no further requests but makes the replica file a third larger.
+    /// </summary>
+    public bool AttachmentsByUrl { get; set; } = true;
+
     /// <summary>Real tiles downloaded per level to estimate tile sizes (0: sizes are not estimated).</summary>
-    public int EstimateTileSamplesPerLevel { get; set; } = 3;
+    public int EstimateTileSamplesPerLevel { get; set; } = 5;
 
     /// <summary>Features per layer whose rows and attachments are downloaded to estimate sizes (0: not sampled).</summary>
     public int EstimateFeatureSamples { get; set; } = 25;

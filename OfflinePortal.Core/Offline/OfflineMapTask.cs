@@ -132,12 +132,16 @@ public sealed class OfflineMapTask
 
     /// <summary>A job that writes the package into <paramref name="downloadDirectory"/> (new or empty) when run.</summary>
     /// <param name="createdBy">Who asked for the package (recorded in the manifest).</param>
+    /// <param name="temporaryDirectory">
+    /// Where to build the package before it is renamed into place (new or empty, on the same volume); by default a
+    /// hidden sibling of <paramref name="downloadDirectory"/> named with <see cref="OfflineMapOptions.TemporaryDirectoryMarker"/>.
+    /// </param>
     public GenerateOfflineMapJob GenerateOfflineMap(GenerateOfflineMapParameters parameters, string downloadDirectory,
-        GenerateOfflineMapParameterOverrides? overrides = null, string? createdBy = null)
+        GenerateOfflineMapParameterOverrides? overrides = null, string? createdBy = null, string? temporaryDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentException.ThrowIfNullOrWhiteSpace(downloadDirectory);
-        return new GenerateOfflineMapJob(this, parameters, downloadDirectory, overrides, createdBy);
+        return new GenerateOfflineMapJob(this, parameters, downloadDirectory, overrides, createdBy, temporaryDirectory);
     }
 
     /// <summary>The item's title, snippet, description, tags and thumbnail (the thumbnail read once).</summary>

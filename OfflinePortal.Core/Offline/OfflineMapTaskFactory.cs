@@ -46,13 +46,13 @@ public sealed class OfflineMapTaskFactory
             var mapTask = portal.GetWebMapAsync(sharing, webMapItemId, credential, cancellationToken);
             try
             {
-                item = await itemTask.ConfigureAwait(false);
+                await Task.WhenAll(itemTask, mapTask).ConfigureAwait(false);
             }
-            finally
+            catch (Exception) when (itemTask.IsCompletedSuccessfully)
             {
-                // Observe the data request even when the item request failed first.
-                await Task.WhenAny(mapTask).ConfigureAwait(false);
+                // The item was read: what it is decides the message (the data of a non-map item is no web map).
             }
+            item = await itemTask.ConfigureAwait(false);
             if (!item.IsWebMap)
             {
                 throw new OfflineMapTaskException($"Item {webMapItemId} ('{item.Title}') is a {item.Type}, not a web map.");

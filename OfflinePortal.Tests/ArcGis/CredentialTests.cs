@@ -264,4 +264,29 @@ public sealed class CredentialTests : IAsyncLifetime
         Assert.Null(request.Parameter("f"));
         Assert.Equal(1.ToString(CultureInfo.InvariantCulture), _server.RequestsTo("files/r.json").Count.ToString(CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public async Task TileDownload_HtmlTokenErrorPage_RenewsTokenAndRetries()
+    {
+        const string tilePath = "arcgis/rest/services/Base/MapServer/tile/3/2/5";
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
+        _server.Map(tilePath, ctx => ctx.Request.Query["token"] == Secret + "-1"
+            // ArcGIS renders errors as an HTML page when the request has no f=json, as tile requests have not.
+            ? ArcGisTestServer.WriteAsync(ctx, 200, "text/html", "<html><head><title>Error</title></head><body>{\"error\":{\"code\":498,\"message\":\"Invalid token.\"}}</body></html>")
+            : WritePngAsync(ctx, png));
+        await using var clients = ClientHarness.Create();
+        var credential = ArcGisCredential.FromUsernamePassword(Portal, "crew", Password);
+
+        await using var tile = await clients.Tiles.OpenTileAsync(_server.Url("arcgis/rest/services/Base/MapServer"), 3, 2, 5, credential);
+
+        Assert.Equal(png, await tile!.ReadAllBytesAsync());
+        Assert.Equal([Secret + "-1", Secret + "-2"], _server.RequestsTo(tilePath).Select(r => r.Parameter("token")));
+
+        static Task WritePngAsync(Microsoft.AspNetCore.Http.HttpContext ctx, byte[] bytes)
+        {
+            ctx.Response.ContentType = "image/png";
+            ctx.Response.ContentLength = bytes.Length;
+            return ctx.Response.Body.WriteAsync(bytes).AsTask();
+        }
+    }
 }

@@ -152,8 +152,7 @@ public sealed class OfflineMapTaskTests(ExtraMapsFixture fixture) : IClassFixtur
         Assert.Equal((GenerateLayerQueryOption.None, true), (inspections.QueryOption, inspections.IncludeRelated));
         Assert.Equal(SyncModel.Layer, water.SyncModel);
         Assert.True(water.ReturnAttachments);
-        Assert.IsType<EsriPolygon>(water.Extent);
-        Assert.True(water.Extent.SpatialReference!.IsWebMercator);
+        Assert.Equal(parameters.AreaOfInterest, water.Extent);
         var customers = overrides.GenerateGeodatabaseParameters[fixture.Probe.FeatureServer("CriticalCustomers")];
         Assert.True(customers.IsSnapshot);
         Assert.Equal(SyncModel.None, customers.SyncModel);
@@ -173,7 +172,7 @@ public sealed class OfflineMapTaskTests(ExtraMapsFixture fixture) : IClassFixtur
         var overrides = await task.CreateGenerateOfflineMapParameterOverridesAsync(parameters);
 
         Assert.Equal([13, 14, 15], overrides.ExportTileCacheParameters["Basemap_tiled"].LevelIds);
-        Assert.True(overrides.ExportTileCacheParameters["Basemap_tiled"].AreaOfInterest.SpatialReference!.IsWebMercator);
+        Assert.Equal(parameters.AreaOfInterest, overrides.ExportTileCacheParameters["Basemap_tiled"].AreaOfInterest);
     }
 
     [Fact]

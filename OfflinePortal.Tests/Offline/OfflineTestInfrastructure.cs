@@ -230,6 +230,7 @@ public static class PackageChecks
     {
         using var doc = GdalTools.OgrInfoJson(gpkg);
         return doc.RootElement.GetProperty("layers").EnumerateArray()
+            .Where(l => !l.GetProperty("name").GetString()!.StartsWith("op_", StringComparison.Ordinal))
             .ToDictionary(l => l.GetProperty("name").GetString()!, l => l.GetProperty("featureCount").GetInt64(), StringComparer.OrdinalIgnoreCase);
     }
 

@@ -408,6 +408,12 @@ internal sealed partial class ArcGisHttp(HttpClient http, ArcGisClientOptions op
             {
                 throw new ArcGisServiceException(status, Scrub(HttpMessage(response) + text.Detail, token), requestUrl: url, httpStatus: status);
             }
+            if (text.Kind == "HTML" && token is not null && HtmlTokenError(span) is { } code)
+            {
+                // Requests without f=json (tiles, replica files, attachments) get ArcGIS's HTML error page; a rejected
+                // token there must still lead to renewal, as the JSON envelope does.
+                throw new ArcGisServiceException(code, code == 498 ? "Invalid token." : "Token Required", requestUrl: url, httpStatus: status);
+            }
             throw new ArcGisProtocolException(Scrub(string.Create(CultureInfo.InvariantCulture,
                 $"The service at {ArcGisUrl.Redact(url)} answered {text.Kind}, not JSON (HTTP {status}, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}){text.Hint}{text.Detail}"), token), url);
         }
@@ -483,6 +489,21 @@ internal sealed partial class ArcGisHttp(HttpClient http, ArcGisClientOptions op
         }
         return span[i..];
     }
+
+    /// <summary>498 or 499 when an HTML answer is ArcGIS's error page for a rejected or missing token.</summary>
+    private static int? HtmlTokenError(ReadOnlySpan<byte> span)
+    {
+        var text = WebUtility.HtmlDecode(Encoding.UTF8.GetString(span[..Math.Min(span.Length, 8192)]));
+        var match = HtmlTokenErrorPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+        return match.Value.Contains("498", StringComparison.Ordinal) || match.Value.Contains("nvalid", StringComparison.OrdinalIgnoreCase) ? 498 : 499;
+    }
+
+    [GeneratedRegex(@"""code""\s*:\s*49[89]\b|\bInvalid\s+token\b|\bToken\s+Required\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlTokenErrorPattern();
 
     private static (string Kind, string Hint, string Detail) DescribeNonJson(ReadOnlySpan<byte> span, HttpResponseMessage response)
     {

@@ -83,11 +83,11 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
                 UseGeometry = l.Option.UseGeometry,
                 IncludeRelated = l.Option.IncludeRelated,
             }),
-            Geometry = p.Extent,
+            Geometry = unit.Extent,
             ReplicaSpatialReference = spatialReference,
             TransportType = ReplicaTransportType.Url,
             ReturnAttachments = p.ReturnAttachments,
-            ReturnAttachmentsDataByUrl = true,
+            ReturnAttachmentsDataByUrl = context.Options.AttachmentsByUrl,
             AttachmentsSyncDirection = attachmentDirection,
             SyncModel = wireModel,
             SyncDataOptions = wireModel == ReplicaSyncModel.None ? null : context.SyncDataOptions,
@@ -104,7 +104,17 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
             // Known by name before the server answers: a job cancelled now can still find and unregister it.
             context.Replicas.Register(unit.ServiceUrl, replicaName, null);
         }
-        var submission = await context.Features.StartCreateReplicaAsync(unit.ServiceUrl, request, context.Credential, cancellationToken).ConfigureAwait(false);
+        ReplicaSubmission submission;
+        try
+        {
+            submission = await context.Features.StartCreateReplicaAsync(unit.ServiceUrl, request, context.Credential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArcGisServiceException)
+        {
+            // The service answered with an error: it registered nothing.
+            context.Replicas.Forget(unit.ServiceUrl, replicaName);
+            throw;
+        }
         ReplicaResult result;
         if (submission.StatusUrl is { } statusUrl)
         {

@@ -8,6 +8,7 @@ namespace OfflinePortal.Core.Offline;
 internal sealed class JobProgressTracker
 {
     private readonly Lock _lock = new();
+    private readonly Lock _reportLock = new();
     private readonly List<string> _order = [];
     private readonly Dictionary<string, LayerJobProgress> _layers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _units = new(StringComparer.Ordinal);
@@ -125,6 +126,10 @@ internal sealed class JobProgressTracker
             return;
         }
         Interlocked.Exchange(ref _lastReport, now);
-        _sink.Report(Snapshot());
+        lock (_reportLock)
+        {
+            // One call at a time: the sink need not be thread-safe.
+            _sink.Report(Snapshot());
+        }
     }
 }

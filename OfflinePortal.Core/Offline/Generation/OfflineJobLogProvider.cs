@@ -61,6 +61,7 @@ public sealed class OfflineJobLogProvider : ILoggerProvider
 internal sealed partial class JobLog(TimeProvider timeProvider, IProgress<JobMessage>? sink, ILogger logger)
 {
     private readonly Lock _lock = new();
+    private readonly Lock _sinkLock = new();
     private readonly List<JobMessage> _messages = [];
 
     public IReadOnlyList<JobMessage> Messages
@@ -96,7 +97,13 @@ internal sealed partial class JobLog(TimeProvider timeProvider, IProgress<JobMes
                 _ => LogLevel.Information,
             }, text);
         }
-        sink?.Report(message);
+        if (sink is not null)
+        {
+            lock (_sinkLock)
+            {
+                sink.Report(message);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 1300, Message = "Offline job: {Text}")]

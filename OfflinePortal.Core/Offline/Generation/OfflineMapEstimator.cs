@@ -19,7 +19,7 @@ internal static class LayerQueries
         _ => new FeatureQuery
         {
             Where = string.IsNullOrWhiteSpace(option.WhereClause) ? "1=1" : option.WhereClause,
-            Geometry = option.UseGeometry ? unit.Parameters.Extent : null,
+            Geometry = option.UseGeometry ? unit.Extent : null,
         },
     };
 
@@ -164,12 +164,15 @@ internal sealed class OfflineMapEstimator(
             var ids = await features.QueryObjectIdsAsync(layerUrl, query, credential, cancellationToken).ConfigureAwait(false);
             var sample = Spread(ids.ObjectIds, options.EstimateFeatureSamples);
             var page = await features.QueryPageAsync(layerUrl, new FeatureQuery { ObjectIds = sample }, credential, cancellationToken).ConfigureAwait(false);
-            var rowBytes = page.Features.Count == 0 ? 200 : page.Features.Average(RowBytes);
+            // The GlobalID index holds another copy of each row's GlobalID.
+            var rowBytes = (page.Features.Count == 0 ? 200 : page.Features.Average(RowBytes)) + (layer.Info.GlobalIdField is null ? 0 : 60);
             long attachmentCount = 0, attachmentBytes = 0;
             if (unit.Parameters.ReturnAttachments && layer.Info.HasAttachments && sample.Count > 0)
             {
-                var (sampledCount, sampledBytes) = await SampleAttachmentsAsync(layerUrl, layer.Info, sample, cancellationToken).ConfigureAwait(false);
-                var scale = (double)count / sample.Count;
+                // Attachments are rarer than rows and vary more: listing them for more rows costs one request still.
+                var attachmentSample = Spread(ids.ObjectIds, options.EstimateFeatureSamples * 4);
+                var (sampledCount, sampledBytes) = await SampleAttachmentsAsync(layerUrl, layer.Info, attachmentSample, cancellationToken).ConfigureAwait(false);
+                var scale = (double)count / attachmentSample.Count;
                 attachmentCount = (long)Math.Round(sampledCount * scale);
                 attachmentBytes = (long)Math.Round(sampledBytes * scale);
             }

@@ -32,13 +32,17 @@ internal sealed record FeatureUnitLayer(GenerateLayerOption Option, LayerInfo In
     public string Title => MapLayer?.Title ?? Info.Name;
 }
 
-/// <summary>A feature service that becomes one GeoPackage, as a replica or a read-only snapshot.</summary>
+/// <summary>
+/// A feature service that becomes one GeoPackage, as a replica or a read-only snapshot. <see cref="Extent"/> is the
+/// area as sent to the service: split at the antimeridian, in Web Mercator for Web Mercator services, else WGS 84.
+/// </summary>
 internal sealed record FeatureUnit(
     Uri ServiceUrl,
     string Title,
     FeatureServiceInfo Service,
     GenerateGeodatabaseParameters Parameters,
     AreaOfInterest Area,
+    EsriPolygon Extent,
     IReadOnlyList<FeatureUnitLayer> Layers)
 {
     public bool IsSnapshot => Parameters.IsSnapshot || !Service.SupportsSync;

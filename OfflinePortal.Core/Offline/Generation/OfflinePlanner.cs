@@ -63,7 +63,8 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
     public (GenerateOfflineMapParameterOverrides Overrides, IReadOnlyList<string> Notes) CreateOverrides(GenerateOfflineMapParameters parameters)
     {
         ThrowIfInvalid(parameters);
-        var area = AreaOfInterest.Create(parameters.AreaOfInterest, maxAreaSquareKilometres);
+        // The overrides keep the area as given; checked here so that a bad area is refused before anything is made.
+        AreaOfInterest.Create(parameters.AreaOfInterest, maxAreaSquareKilometres);
         var overrides = new GenerateOfflineMapParameterOverrides();
         var notes = new List<string>();
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -89,7 +90,7 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
                     overrides.ExportTileCacheParameters[a.Id] = new ExportTileCacheParameters
                     {
                         ServiceUrl = ServiceKey(a.Service!.ServiceUrl),
-                        AreaOfInterest = area.ToEsriPolygon(tileInfo.SpatialReference),
+                        AreaOfInterest = parameters.AreaOfInterest,
                         LevelIds = TileMath.LevelsForScaleRange(tileInfo, parameters.MinScale, parameters.MaxScale),
                     };
                     break;
@@ -97,7 +98,7 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
                     overrides.ExportVectorTilesParameters[a.Id] = new ExportVectorTilesParameters
                     {
                         ServiceUrl = ServiceKey(a.Service!.ServiceUrl),
-                        AreaOfInterest = area.ToEsriPolygon(SpatialReference.WebMercator),
+                        AreaOfInterest = parameters.AreaOfInterest,
                         MaxLevel = VectorMaxLevel(a, parameters.MaxScale),
                     };
                     break;
@@ -111,7 +112,7 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
         }
         foreach (var (key, layers) in services)
         {
-            overrides.GenerateGeodatabaseParameters[key] = GeodatabaseParameters(key, layers, parameters, area, notes);
+            overrides.GenerateGeodatabaseParameters[key] = GeodatabaseParameters(key, layers, parameters, notes);
         }
         return (overrides, notes);
     }
@@ -144,8 +145,8 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
             : (PlannedStatus.Omitted, a.Reason + " Layers that cannot go offline are left out.");
     }
 
-    private GenerateGeodatabaseParameters GeodatabaseParameters(string serviceKey, List<LayerAnalysis> layers, GenerateOfflineMapParameters p,
-        AreaOfInterest area, List<string> notes)
+    private static GenerateGeodatabaseParameters GeodatabaseParameters(string serviceKey, List<LayerAnalysis> layers, GenerateOfflineMapParameters p,
+        List<string> notes)
     {
         var service = layers[0].FeatureService!;
         var snapshot = layers[0].IsSnapshot;
@@ -216,7 +217,9 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
         return new GenerateGeodatabaseParameters
         {
             ServiceUrl = serviceKey,
-            Extent = area.ToEsriPolygon(ExtentSpatialReference(service, layers.Select(l => l.LayerInfo!))),
+            // The area as given: overrides keep it whole (an area across the antimeridian stays one area); the job
+            // sends each service the split form in its spatial reference.
+            Extent = p.AreaOfInterest,
             LayerOptions = options,
             ReturnAttachments = returnAttachments,
             AttachmentSyncDirection = direction,
@@ -400,7 +403,11 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
             }
         }
         var layers = mapLayers.Select(m => new FeatureUnitLayer(m.Option, m.Layer.Analysis.LayerInfo!, m.Layer)).ToList();
-        foreach (var extra in gdb.LayerOptions.Where(o => layers.All(l => l.LayerId != o.LayerId)))
+        // Service layers that a map layer shows follow that layer (omitted, kept online, failed); the others in the
+        // overrides are extra layers the caller asked for.
+        var shown = analysis.Layers.Where(l => l.Source == LayerSource.FeatureService && l.Service!.ServiceUrl == first.Service!.ServiceUrl)
+            .Select(l => l.Service!.LayerId!.Value).ToHashSet();
+        foreach (var extra in gdb.LayerOptions.Where(o => !shown.Contains(o.LayerId)))
         {
             // A layer or table the map does not show (e.g. a related table added in the overrides) still goes into the GeoPackage.
             var info = await catalog.LayerAsync(first.Service.ServiceUrl, extra.LayerId, cancellationToken).ConfigureAwait(false);
@@ -414,7 +421,8 @@ internal sealed class OfflinePlanner(WebMap map, MapAnalysis analysis, ServiceCa
             }
         }
         layers.Sort((a, b) => a.LayerId.CompareTo(b.LayerId));
-        return new FeatureUnit(first.Service.ServiceUrl, title, service, gdb with { IsSnapshot = snapshot }, area, layers);
+        var extent = area.ToEsriPolygon(ExtentSpatialReference(service, layers.Select(l => l.Info)));
+        return new FeatureUnit(first.Service.ServiceUrl, title, service, gdb with { IsSnapshot = snapshot }, area, extent, layers);
     }
 
     private TileUnit? TileUnitFor(PlannedLayer layer, ExportTileCacheParameters export, List<string> problems)

@@ -18,7 +18,10 @@ internal static class TileSelection
             .ToList();
     }
 
-    /// <summary>Up to <paramref name="count"/> tiles spread evenly over the set (first, last and between).</summary>
+    /// <summary>
+    /// Up to <paramref name="count"/> tiles spread evenly over the set, each in the middle of its share (the first and
+    /// last tiles lie on the area's edge, mostly outside it, and would understate sizes).
+    /// </summary>
     public static IReadOnlyList<TileCoordinate> Sample(TileSet set, int count)
     {
         if (count <= 0 || set.Count == 0)
@@ -29,7 +32,7 @@ internal static class TileSelection
         var n = Math.Min(count, set.Count);
         for (var i = 0; i < n; i++)
         {
-            wanted.Add(n == 1 ? set.Count / 2 : i * (set.Count - 1) / (n - 1));
+            wanted.Add((long)((i + 0.5) * set.Count / n));
         }
         var result = new List<TileCoordinate>(wanted.Count);
         long offset = 0;

@@ -98,6 +98,10 @@ public sealed record PackageLayerEntry
 
     public long? AttachmentCount { get; init; }
 
+    /// <summary>
+    /// Bytes of the layer's content: its tile file, or (feature layers and tables, which share their service's
+    /// GeoPackage) the bytes of its values, geometries and attachments, without indexes and page overhead.
+    /// </summary>
     public long? Bytes { get; init; }
 
     public string? Error { get; init; }
