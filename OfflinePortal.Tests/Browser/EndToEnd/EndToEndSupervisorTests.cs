@@ -99,6 +99,9 @@ public sealed partial class EndToEndSupervisorTests(EngineBrowserFixture portal)
         await Assertions.Expect(page.Locator(".job-state").First).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 180_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the job page updated live, without a reload");
         await Assertions.Expect(page.Locator("#job-download")).ToBeVisibleAsync();
+        // The "your job finished" notice sits over the page's top-right buttons: dismiss it, as a person would.
+        await page.Locator(".mud-snackbar .mud-icon-button").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);
         await WebMapsBrowserFixture.CheckAsync(page, Screenshots, $"{++step:00}-job-finished", axe);
 
         await using (var db = await portal.Factory.Db.CreateDbContextAsync())
