@@ -94,6 +94,7 @@ public sealed partial class EndToEndSupervisorTests(EngineBrowserFixture portal)
         await page.WaitForURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
         var jobId = Guid.Parse(page.Url[^36..]);
         await WebMapsBrowserFixture.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Job for " + areaName);
         await page.EvaluateAsync("() => { window.__sameDocument = true; }");
         await ShotAsync("job-started");
         await Assertions.Expect(page.Locator(".job-state").First).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 180_000 });

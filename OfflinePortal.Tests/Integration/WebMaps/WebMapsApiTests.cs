@@ -236,4 +236,18 @@ public sealed class WebMapsApiTests(WebMapsPortalFixture portal) : IClassFixture
             new StringContent("""{"geoJson":"{}","parametersJson":"{ not json"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheWebMapEndpoints_ButNotTheProxy()
+    {
+        var client = await portal.ClientAsync(PortalRoles.Auditor);
+        using var doc = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = doc.RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/webmaps", "/api/v1/webmaps/{id}", "/api/v1/webmaps/{id}/thumbnail", "/api/v1/webmaps/{id}/capabilities", "/api/v1/webmaps/{id}/estimate" })
+        {
+            Assert.True(paths.TryGetProperty(path, out var operations), $"{path} is not described");
+            Assert.Contains(operations.EnumerateObject(), o => o.Value.TryGetProperty("summary", out _));
+        }
+        Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.Contains("proxy", StringComparison.Ordinal));
+    }
 }
