@@ -10,18 +10,26 @@ namespace OfflinePortal.Core.WebMaps;
 internal sealed class ShortLivedCache<TValue>(TimeSpan lifetime, int capacity, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public async Task<TValue> GetOrLoadAsync(string key, Func<CancellationToken, Task<TValue>> load, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(key, out var existing) && existing.Expires > now && !existing.Value.IsFaulted && !existing.Value.IsCanceled)
+        Entry entry;
+        lock (_gate)
         {
-            return await existing.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            if (_entries.TryGetValue(key, out var existing) && existing.Expires > now && !existing.Value.IsFaulted && !existing.Value.IsCanceled)
+            {
+                entry = existing;
+            }
+            else
+            {
+                // The load runs without the caller's token, so that one caller leaving does not fail the others waiting on it.
+                entry = new Entry(Task.Run(() => load(CancellationToken.None), CancellationToken.None), now + lifetime);
+                _entries[key] = entry;
+                Trim(now);
+            }
         }
-        // The load runs without the caller's token, so that one caller leaving does not fail the others waiting on it.
-        var entry = new Entry(load(CancellationToken.None), now + lifetime);
-        _entries[key] = entry;
-        Trim(now);
         try
         {
             return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,8 +40,6 @@ internal sealed class ShortLivedCache<TValue>(TimeSpan lifetime, int capacity, T
             throw;
         }
     }
-
-    public void Remove(string key) => _entries.TryRemove(key, out _);
 
     private void Trim(DateTimeOffset now)
     {
