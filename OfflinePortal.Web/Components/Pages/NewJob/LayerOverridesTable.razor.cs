@@ -13,6 +13,8 @@ namespace OfflinePortal.Web.Components.Pages.NewJob;
 /// </summary>
 public sealed partial class LayerOverridesTable
 {
+    private bool _expanded;
+
     [Parameter, EditorRequired]
     public required GenerateOfflineMapParameterOverrides Overrides { get; set; }
 
@@ -31,8 +33,6 @@ public sealed partial class LayerOverridesTable
     [Parameter]
     public bool ReadOnly { get; set; }
 
-    [Parameter]
-    public bool Expanded { get; set; }
 
     private TileLayerScheme? Scheme(string layerId) => TileLayers.FirstOrDefault(t => t.LayerId == layerId);
 
