@@ -33,6 +33,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalAreas();
         services.AddPortalAdministration();
         services.AddPackaging();
+        services.AddOfflineMapJobs(configuration);
         services.AddOfflineMapService(configuration);
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);

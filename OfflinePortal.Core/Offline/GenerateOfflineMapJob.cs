@@ -402,15 +402,7 @@ public sealed class GenerateOfflineMapJob
         return plan.Layers.Select(layer =>
         {
             var a = layer.Analysis;
-            var kind = a.Kind switch
-            {
-                OfflineLayerKind.FeatureLayer => "feature-layer",
-                OfflineLayerKind.Table => "table",
-                OfflineLayerKind.TiledLayer => "tiled-layer",
-                OfflineLayerKind.VectorTileLayer => "vector-tile-layer",
-                OfflineLayerKind.FeatureCollection => "feature-collection",
-                _ => "other",
-            };
+            var kind = a.Kind.ToManifestName();
             var role = a.Layer.Role switch
             {
                 WebMaps.WebMapLayerRole.Table => "table",

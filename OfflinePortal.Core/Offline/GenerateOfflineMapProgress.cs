@@ -21,6 +21,9 @@ public enum LayerJobState
 /// </summary>
 public sealed record LayerJobProgress(string Id, string Title, LayerJobState State)
 {
+    /// <summary>What the layer is (feature layer, table, tiled layer…).</summary>
+    public OfflineLayerKind Kind { get; init; }
+
     /// <summary>What is happening now, e.g. "creating replica", "downloading tiles level 15".</summary>
     public string? Step { get; init; }
 

@@ -15,6 +15,21 @@ public enum OfflineLayerKind
     Other,
 }
 
+public static class OfflineLayerKindNames
+{
+    /// <summary>The kind as the package manifest and the portal's job records name it (<c>feature-layer</c>, <c>tiled-layer</c> …).</summary>
+    public static string ToManifestName(this OfflineLayerKind kind) => kind switch
+    {
+        OfflineLayerKind.FeatureLayer => "feature-layer",
+        OfflineLayerKind.Table => "table",
+        OfflineLayerKind.TiledLayer => "tiled-layer",
+        OfflineLayerKind.VectorTileLayer => "vector-tile-layer",
+        OfflineLayerKind.FeatureCollection => "feature-collection",
+        OfflineLayerKind.GroupLayer => "group-layer",
+        _ => "other",
+    };
+}
+
 /// <summary>Whether a layer or table goes offline.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OfflineCapabilityStatus>))]
 public enum OfflineCapabilityStatus

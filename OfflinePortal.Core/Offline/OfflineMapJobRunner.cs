@@ -27,7 +27,11 @@ public sealed record OfflineMapJobRequest
     /// <summary>Optional <see cref="GenerateOfflineMapParameterOverrides"/> as JSON; null to derive them from the parameters.</summary>
     public string? OverridesJson { get; init; }
 
-    /// <summary>The area as GeoJSON (a geometry, feature or feature collection in WGS 84), used when the parameters have none.</summary>
+    /// <summary>
+    /// The area as GeoJSON (a geometry, feature or feature collection in WGS 84). When given it is the job's area of
+    /// interest, replacing any area in the parameters: the portal's job record keeps this snapshot, so the package and
+    /// the audit agree.
+    /// </summary>
     public string? AreaGeoJson { get; init; }
 
     /// <summary>The package folder (new or empty).</summary>
@@ -87,7 +91,7 @@ public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
         }
     }
 
-    /// <summary>The parameters JSON with the area put in when it has none.</summary>
+    /// <summary>The parameters JSON with the job's area as its area of interest.</summary>
     private static string WithArea(string parametersJson, EsriGeometry? area)
     {
         if (area is null)
@@ -103,9 +107,9 @@ public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
         {
             throw new ArgumentException("The offline map parameters JSON cannot be read: " + e.Message, nameof(parametersJson), e);
         }
-        if (node is null || node.ContainsKey("areaOfInterest"))
+        if (node is null)
         {
-            return parametersJson;
+            throw new ArgumentException("The offline map parameters JSON is not an object.", nameof(parametersJson));
         }
         node["areaOfInterest"] = JsonNode.Parse(EsriJson.ToJson(area));
         return node.ToJsonString();

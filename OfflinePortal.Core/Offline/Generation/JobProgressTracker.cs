@@ -39,6 +39,7 @@ internal sealed class JobProgressTracker
                 _ => LayerJobState.Pending,
             })
             {
+                Kind = layer.Analysis.Kind,
                 Step = layer.Status == PlannedStatus.Offline ? "waiting" : layer.Reason,
                 Error = layer.Status == PlannedStatus.Failed ? layer.Reason : null,
             };
