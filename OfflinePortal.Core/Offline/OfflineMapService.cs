@@ -192,8 +192,8 @@ public sealed class OfflineMapService(
 
     /// <summary>
     /// The estimate for an area given as GeoJSON (WGS84), with parameters and overrides as <see cref="OfflineJson"/> text
-    /// (the API's form). Parameters without an <c>areaOfInterest</c> get the area; absent parameters are the author's
-    /// defaults for the area. Problems are <see cref="RequestValidationException"/>s naming the field.
+    /// (the API's form). The area is the area of interest whatever the parameters hold (as for jobs); absent parameters
+    /// are the author's defaults for the area. Problems are <see cref="RequestValidationException"/>s naming the field.
     /// </summary>
     public async Task<OfflineMapEstimate> EstimateAsync(string webMapId, string areaGeoJson, string? parametersJson, string? overridesJson,
         CancellationToken cancellationToken)
@@ -213,7 +213,7 @@ public sealed class OfflineMapService(
         {
             parameters = string.IsNullOrWhiteSpace(parametersJson)
                 ? await task.CreateDefaultGenerateOfflineMapParametersAsync(geometry, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : ParametersWithArea(parametersJson, geometry);
+                : OfflineJson.DeserializeParameters(OfflineMapJobRunner.WithArea(parametersJson, geometry));
         }
         catch (AreaOfInterestException e)
         {
@@ -233,28 +233,6 @@ public sealed class OfflineMapService(
             throw RequestValidationException.For("overridesJson", e.Message);
         }
         return await EstimateAsync(webMapId, parameters, overrides, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Parameters from <see cref="OfflineJson"/> text; when the text has no <c>areaOfInterest</c>, <paramref name="area"/> is used.</summary>
-    /// <exception cref="ArgumentException">The text is not JSON of parameters.</exception>
-    public static GenerateOfflineMapParameters ParametersWithArea(string parametersJson, EsriGeometry area)
-    {
-        ArgumentNullException.ThrowIfNull(area);
-        System.Text.Json.Nodes.JsonObject node;
-        try
-        {
-            node = System.Text.Json.Nodes.JsonNode.Parse(parametersJson) as System.Text.Json.Nodes.JsonObject
-                ?? throw new ArgumentException("The offline map parameters must be a JSON object.", nameof(parametersJson));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ArgumentException("The offline map parameters JSON cannot be read: " + e.Message, nameof(parametersJson), e);
-        }
-        if (!node.Any(p => string.Equals(p.Key, "areaOfInterest", StringComparison.OrdinalIgnoreCase)))
-        {
-            node["areaOfInterest"] = System.Text.Json.JsonSerializer.SerializeToNode(area, OfflineJson.Options);
-        }
-        return OfflineJson.DeserializeParameters(node.ToJsonString());
     }
 
     /// <summary>

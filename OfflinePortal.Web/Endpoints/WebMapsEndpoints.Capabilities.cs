@@ -12,7 +12,7 @@ public static partial class WebMapsEndpoints
     /// <summary>
     /// The estimate's input: a saved area (<see cref="AreaId"/>) or an area as GeoJSON (WGS84 Polygon, MultiPolygon,
     /// Feature or FeatureCollection); optional parameters and overrides as the job API takes them (camelCase, enums as
-    /// names, geometries as Esri JSON). Parameters without an area of interest get the area; none means the author's defaults.
+    /// names, geometries as Esri JSON). The area is the area of interest, whatever the parameters hold; no parameters means the author's defaults.
     /// </summary>
     public sealed record EstimateRequest(int? AreaId, string? GeoJson, string? ParametersJson, string? OverridesJson);
 
