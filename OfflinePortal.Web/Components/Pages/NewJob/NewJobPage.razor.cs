@@ -30,6 +30,7 @@ public sealed partial class NewJobPage : IAsyncDisposable
     private List<string> _startErrors = [];
     private CancellationTokenSource? _refresh;
     private Task _refreshTask = Task.CompletedTask;
+    private long _generation;
 
     [Parameter]
     public int AreaId { get; set; }
@@ -99,34 +100,35 @@ public sealed partial class NewJobPage : IAsyncDisposable
         _refresh = new CancellationTokenSource();
         _estimating = true;
         _startErrors = [];
-        var previous = _refreshTask;
-        _refreshTask = RefreshAsync(previous, immediately ? TimeSpan.Zero : EstimateDelay, _refresh.Token);
+        var request = new RefreshRequest(++_generation, _parameters!, _edits, immediately ? TimeSpan.Zero : EstimateDelay);
+        _refreshTask = RefreshAsync(_refreshTask, request, _refresh.Token);
     }
 
-    private async Task RefreshAsync(Task previous, TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>What one refresh estimates: the options as they were when it was asked for, and its place in the sequence.</summary>
+    private sealed record RefreshRequest(long Generation, GenerateOfflineMapParameters Parameters, OfflineOverrideEdits Edits, TimeSpan Delay);
+
+    /// <summary>
+    /// Works out overrides and the estimate off the page's state, then applies the result on the page's dispatcher only
+    /// if no newer change came meanwhile: a late answer to an older change can never show, nor enable Start.
+    /// </summary>
+    private async Task RefreshAsync(Task previous, RefreshRequest request, CancellationToken cancellationToken)
     {
+        GenerateOfflineMapParameterOverrides? overrides = null;
+        OfflineMapEstimate? estimate = null;
+        string? error = null;
         try
         {
-            // One refresh at a time: the cancelled one finishes before this one looks at the state.
-            await previous.ConfigureAwait(true);
-            if (delay > TimeSpan.Zero)
+            // One refresh at a time: the cancelled one finishes before this one starts its requests.
+            await previous;
+            if (request.Delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, Time, cancellationToken);
+                await Task.Delay(request.Delay, Time, cancellationToken);
             }
-            var parameters = _parameters!;
-            if (OfflineParameterChoices.ValidateByField(parameters).Count > 0)
+            // Invalid options get no estimate: their messages stand beside the fields.
+            if (OfflineParameterChoices.ValidateByField(request.Parameters).Count == 0)
             {
-                // The messages stand beside the fields; an estimate of invalid options means nothing.
-                (_estimate, _estimateError) = (null, null);
-            }
-            else
-            {
-                var overrides = await Offline.CreateOverridesAsync(_setup!.WebMapId, parameters, _edits, cancellationToken);
-                cancellationToken.ThrowIfCancellationRequested();
-                _overrides = overrides;
-                var estimate = await Offline.EstimateAsync(_setup.WebMapId, parameters, overrides, cancellationToken);
-                cancellationToken.ThrowIfCancellationRequested();
-                (_estimate, _estimateError) = (estimate, null);
+                overrides = await Offline.CreateOverridesAsync(_setup!.WebMapId, request.Parameters, request.Edits, cancellationToken);
+                estimate = await Offline.EstimateAsync(_setup.WebMapId, request.Parameters, overrides, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -135,15 +137,15 @@ public sealed partial class NewJobPage : IAsyncDisposable
         }
         catch (RequestValidationException e)
         {
-            (_estimate, _estimateError) = (null, e.Message);
+            error = e.Message;
         }
         catch (WebMapCatalogException e)
         {
-            (_estimate, _estimateError) = (null, e.Message);
+            error = e.Message;
         }
         catch (Core.ArcGis.ArcGisException e)
         {
-            (_estimate, _estimateError) = (null, "A service could not answer: " + e.Message);
+            error = "A service could not answer: " + e.Message;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -151,11 +153,19 @@ public sealed partial class NewJobPage : IAsyncDisposable
             await DispatchExceptionAsync(e);
             return;
         }
-        if (!cancellationToken.IsCancellationRequested)
+        await InvokeAsync(() =>
         {
-            _estimating = false;
-            await InvokeAsync(StateHasChanged);
-        }
+            if (request.Generation != _generation)
+            {
+                return;
+            }
+            if (overrides is not null)
+            {
+                _overrides = overrides;
+            }
+            (_estimate, _estimateError, _estimating) = (estimate, error, false);
+            StateHasChanged();
+        });
     }
 
     private async Task StartAsync()
