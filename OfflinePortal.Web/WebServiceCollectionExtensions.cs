@@ -4,6 +4,7 @@ using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Jobs;
 using OfflinePortal.Core.Persistence;
+using OfflinePortal.Core.Offline;
 using OfflinePortal.SamplePortal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OfflinePortal.Web.Components;
@@ -33,6 +34,7 @@ public static class WebServiceCollectionExtensions
         services.AddPortalAdministration();
         services.AddPackaging();
         services.AddOfflineMapJobs(configuration);
+        services.AddOfflineMapService(configuration);
         services.AddSingleton<ISamplePortalAddress, SamplePortalAddress>();
         services.AddSamplePortal(configuration);
         services.TryAddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();

@@ -15,7 +15,7 @@ public static class ArcGisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ArcGIS REST clients (<see cref="ArcGisPortalClient"/>, <see cref="FeatureServiceClient"/>,
-    /// <see cref="TiledServiceClient"/>, <see cref="VectorTileServiceClient"/>) as typed HTTP clients with the retry and
+    /// <see cref="TiledServiceClient"/>, <see cref="VectorTileServiceClient"/>, <see cref="ArcGisResourceClient"/>) as typed HTTP clients with the retry and
     /// timeout pipeline, and <see cref="ArcGisClientOptions"/> bound from the <c>ArcGis</c> section of
     /// <paramref name="configuration"/> (when given), then <paramref name="configure"/>, validated at start.
     /// </summary>
@@ -40,6 +40,7 @@ public static class ArcGisServiceCollectionExtensions
         AddClient<ArcGisPortalClient>(services, decompress: true);
         AddClient<FeatureServiceClient>(services, decompress: true);
         AddClient<TiledServiceClient>(services, decompress: true);
+        AddClient<ArcGisResourceClient>(services, decompress: true);
         // Vector tiles are kept gzip-compressed exactly as served: no transparent decompression on this client.
         AddClient<VectorTileServiceClient>(services, decompress: false);
         return services;

@@ -91,8 +91,8 @@ public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
         }
     }
 
-    /// <summary>The parameters JSON with the job's area as its area of interest.</summary>
-    private static string WithArea(string parametersJson, EsriGeometry? area)
+    /// <summary>The parameters JSON with the job's area as its area of interest (also used for estimates of an area).</summary>
+    internal static string WithArea(string parametersJson, EsriGeometry? area)
     {
         if (area is null)
         {

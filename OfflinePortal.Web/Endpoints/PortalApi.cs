@@ -1,6 +1,6 @@
 namespace OfflinePortal.Web.Endpoints;
 
-/// <summary>The versioned HTTP API (<c>/api/v1</c>); web maps, capability report and estimate endpoints join this group later.</summary>
+/// <summary>The versioned HTTP API (<c>/api/v1</c>): jobs, crews and areas, web maps (with capability report, estimate and preview proxy).</summary>
 public static class PortalApi
 {
     public const string Prefix = "/api/v1";
@@ -10,6 +10,7 @@ public static class PortalApi
         var api = endpoints.MapGroup(Prefix).DisableAntiforgery();
         api.MapJobsEndpoints();
         api.MapAreasEndpoints();
+        api.MapWebMapsEndpoints();
         return api;
     }
 }

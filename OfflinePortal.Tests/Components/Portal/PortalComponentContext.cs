@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Jobs;
+using OfflinePortal.Core.Offline;
 using OfflinePortal.Core.Persistence;
 using OfflinePortal.Tests.Infrastructure;
 using OfflinePortal.Web.Components.Shared;
@@ -32,6 +33,7 @@ public abstract class PortalComponentContext : MudBunitContext, IAsyncLifetime
         Services.AddPortalJobs(configuration);
         Services.AddPortalAreas();
         Services.AddPortalAdministration();
+        Services.AddOfflineMapService(configuration);
         Services.AddSingleton<ISamplePortalAddress>(new FixedSampleAddress());
         Services.AddSingleton<IAreaMapLayersProvider, SampleAreaMapLayersProvider>();
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);

@@ -51,14 +51,27 @@ public sealed partial class PortalAppFactory : WebApplicationFactory<Program>
     /// <summary>Every log message the portal wrote.</summary>
     public ConcurrentQueue<string> LogMessages { get; } = new();
 
+    /// <summary>
+    /// Set before the server starts, with <c>UseKestrel(0)</c>: the sample portal is then reached at the server's real
+    /// address (the engine's HTTP clients cannot reach an in-memory test server).
+    /// </summary>
     public bool UseRealKestrel { get; set; }
+
+    /// <summary>False keeps the application's own job executor (the offline engine) instead of the scripted one.</summary>
+    public bool UseScriptedExecutor { get; set; } = true;
+
+    /// <summary>Further configuration (e.g. <c>SamplePortal:Security:Enabled</c>), applied last.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Portal:DataDirectory", Path.Combine(DataDirectory, "portal"));
         builder.UseSetting("SamplePortal:DataDirectory", Path.Combine(DataDirectory, "sample"));
-        builder.UseSetting("Portal:SamplePortalUrl", "http://localhost/sample");
+        if (!UseRealKestrel)
+        {
+            builder.UseSetting("Portal:SamplePortalUrl", "http://localhost/sample");
+        }
         builder.UseSetting("Portal:Admin:Email", AdminEmail);
         if (_configureAdminPassword)
         {
@@ -66,7 +79,14 @@ public sealed partial class PortalAppFactory : WebApplicationFactory<Program>
         }
         builder.UseSetting("Jobs:MaxConcurrentJobs", MaxConcurrentJobs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(LogMessages)));
-        builder.ConfigureTestServices(services => services.AddSingleton<IJobExecutor>(Executor));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (UseScriptedExecutor)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<IJobExecutor>(Executor));
+        }
     }
 
     public PortalPaths Paths => Services.GetRequiredService<PortalPaths>();

@@ -6,6 +6,7 @@ using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Persistence;
+using OfflinePortal.Core.WebMaps;
 
 namespace OfflinePortal.Web.Components.Pages.Areas;
 
@@ -35,6 +36,15 @@ public sealed partial class AreaEditPage
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required WebMapCatalog Catalog { get; init; }
+
+    /// <summary>A new area for this web map (the web map page's "New area"); after saving, the page returns to that web map.</summary>
+    [SupplyParameterFromQuery(Name = "webMap")]
+    public string? WebMapQuery { get; set; }
+
+    private string BackUrl => Id is null && WebMapCatalog.IsItemId(WebMapQuery) ? $"webmaps/{Uri.EscapeDataString(WebMapQuery!)}" : "areas";
 
     [Inject]
     public required NavigationManager Navigation { get; init; }
@@ -70,6 +80,25 @@ public sealed partial class AreaEditPage
             }
             (_name, _crewId, _webMapId, _webMapTitle, _geoJson) = (area.Name, area.CrewId, area.WebMapId, area.WebMapTitle, area.GeoJson);
         }
+        else if (WebMapCatalog.IsItemId(WebMapQuery))
+        {
+            _webMapId = WebMapQuery!;
+            try
+            {
+                _webMapTitle = (await Catalog.GetAsync(WebMapQuery!, CancellationToken.None)).Title;
+            }
+            catch (WebMapCatalogException)
+            {
+                // The title is a convenience; the id alone is enough to save the area.
+            }
+        }
+    }
+
+    private void PickWebMap(WebMapSummary map)
+    {
+        _webMapId = map.Id;
+        _webMapTitle = map.Title;
+        _errors.Remove("WebMapId");
     }
 
     private string? Error(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
@@ -105,7 +134,7 @@ public sealed partial class AreaEditPage
         {
             var area = await Areas.SaveAreaAsync(Id, new AreaInput(_name, _webMapId, _webMapTitle, _crewId, _geoJson ?? ""), _userName, CancellationToken.None);
             Snackbar.Add($"Area '{area.Name}' saved.", Severity.Success);
-            Navigation.NavigateTo("areas");
+            Navigation.NavigateTo(BackUrl);
         }
         catch (RequestValidationException ex)
         {

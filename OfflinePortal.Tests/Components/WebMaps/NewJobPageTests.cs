@@ -1,0 +1,102 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OfflinePortal.Core.Administration;
+using OfflinePortal.Core.Areas;
+using OfflinePortal.Core.Offline;
+using OfflinePortal.Core.Persistence;
+using OfflinePortal.SamplePortal.Portal;
+using OfflinePortal.Tests.Components.Portal;
+using OfflinePortal.Tests.Offline;
+using OfflinePortal.Web.Components.Pages.NewJob;
+
+namespace OfflinePortal.Tests.Components.WebMaps;
+
+/// <summary>
+/// The new-job page with the portal's real services over a temporary database, reading a real sample portal: defaults,
+/// an estimate that follows the options, Start blocked while the options are wrong, and a started job stored as JSON.
+/// </summary>
+public sealed class NewJobPageTests : PortalComponentContext, IClassFixture<SamplePortalEngineFixture>
+{
+    private const string Block = """{"type":"Polygon","coordinates":[[[-122.72,42.18],[-122.70,42.18],[-122.70,42.20],[-122.72,42.20],[-122.72,42.18]]]}""";
+
+    public NewJobPageTests(SamplePortalEngineFixture sample)
+    {
+        Services.AddSingleton<ISamplePortalAddress>(new SampleAddress(new Uri(sample.Server.BaseUrl)));
+    }
+
+    private async Task<Area> AreaAsync(string geoJson = Block) =>
+        await Get<AreaService>().SaveAreaAsync(null, new AreaInput("North block", SampleItemIds.HydrantMaintenanceMap, "Hydrant Maintenance", null, geoJson), "tester", CancellationToken.None);
+
+    [Fact]
+    public async Task Page_StartsFromTheDefaults_EstimatesAndFollowsTheScaleRange()
+    {
+        SignIn(PortalRoles.Supervisor);
+        var area = await AreaAsync();
+        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#estimate-total-tiles")), TimeSpan.FromSeconds(30));
+        Assert.Equal("New job for North block", cut.Find("#newjob-title").TextContent);
+        Assert.False(cut.Find("#job-start").HasAttribute("disabled"), cut.FindAll("#job-start-reason").FirstOrDefault()?.TextContent);
+        var allLevels = cut.FindAll(".estimate-tile-layer tbody tr").Count;
+
+        cut.Find("tr[data-level='13'] input.scale-min").Change(true);
+        cut.Find("tr[data-level='15'] input.scale-max").Change(true);
+        // Start is never enabled with an estimate of older options: while it shows the old levels, Start is disabled.
+        cut.WaitForAssertion(() => Assert.Contains("From 1:72,224 (town) to 1:18,056 (neighbourhood)", cut.Find("#scale-range-summary").TextContent, StringComparison.Ordinal));
+        Assert.True(cut.Find("#job-start").HasAttribute("disabled") || cut.FindAll(".estimate-tile-layer tbody tr").Count == 3,
+            "Start is enabled while the estimate still shows the previous options");
+
+        cut.WaitForAssertion(() => Assert.Equal(["13", "14", "15"], cut.FindAll(".estimate-tile-layer tbody tr").Select(r => r.GetAttribute("data-level"))),
+            TimeSpan.FromSeconds(30));
+        Assert.True(allLevels > 3);
+        cut.WaitForAssertion(() => Assert.False(cut.Find("#job-start").HasAttribute("disabled")));
+    }
+
+    [Fact]
+    public async Task Page_InvalidOptions_BlockStartWithTheReason_AndAStartedJobIsStoredAsJson()
+    {
+        SignIn(PortalRoles.Supervisor);
+        var area = await AreaAsync();
+        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#estimate-total-tiles")), TimeSpan.FromSeconds(30));
+
+        cut.Find("tr[data-level='15'] input.scale-min").Change(true);
+        cut.Find("tr[data-level='13'] input.scale-max").Change(true);
+        cut.WaitForAssertion(() => Assert.Contains("correct the options", cut.Find("#job-start-reason").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.NotNull(cut.Find("#scale-range-error"));
+
+        cut.Find("tr[data-level='13'] input.scale-min").Change(true);
+        cut.Find("tr[data-level='15'] input.scale-max").Change(true);
+        cut.Find("[data-workflow='NoneUpload'] input").Click();
+        cut.WaitForAssertion(() => Assert.False(cut.Find("#job-start").HasAttribute("disabled")), TimeSpan.FromSeconds(30));
+        cut.Find("#job-start").Click();
+
+        cut.WaitForAssertion(() => Assert.Matches("/jobs/[0-9a-f-]{36}$", Services.GetRequiredService<NavigationManager>().Uri), TimeSpan.FromSeconds(30));
+        await using var db = await DbAsync();
+        var job = await db.Jobs.AsNoTracking().SingleAsync();
+        Assert.EndsWith(job.Id.ToString(), Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        var parameters = OfflineJson.DeserializeParameters(job.ParametersJson);
+        Assert.Equal(AttachmentWorkflow.NoneUpload, OfflineParameterChoices.Workflow(parameters));
+        Assert.Equal([13, 14, 15], OfflineJson.DeserializeOverrides(job.OverridesJson!).ExportTileCacheParameters.Single().Value.LevelIds);
+    }
+
+    [Fact]
+    public async Task Page_AreaTooLarge_SaysWhyAndCannotStart()
+    {
+        SignIn(PortalRoles.Supervisor);
+        var area = await AreaAsync("""{"type":"Polygon","coordinates":[[[-123.2,41.7],[-122.2,41.7],[-122.2,42.7],[-123.2,42.7],[-123.2,41.7]]]}""");
+        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        cut.WaitForAssertion(() => Assert.Contains("more than the limit of 5,000 km²", cut.Find("#newjob-area-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.True(cut.Find("#job-start").HasAttribute("disabled"));
+        Assert.Contains("the area cannot be used", cut.Find("#job-start-reason").TextContent, StringComparison.Ordinal);
+        await using var db = await DbAsync();
+        Assert.Equal(0, await db.Jobs.CountAsync());
+    }
+
+    private sealed class SampleAddress(Uri url) : ISamplePortalAddress
+    {
+        public Uri? SamplePortalUrl => url;
+    }
+}
