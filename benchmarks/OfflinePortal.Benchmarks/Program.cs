@@ -12,6 +12,8 @@ return args.FirstOrDefault() switch
     "gpkg-write" => await GeoPackageWriteBenchmark.RunAsync(args[1..]),
     "feature-export" => await FeatureExportBenchmark.RunAsync(args[1..]),
     "feature-export-job" => await FeatureExportBenchmark.JobAsync(args[1..]),
+    "tiles" => await TilesBenchmark.RunAsync(args[1..]),
+    "estimate" => await EstimateBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

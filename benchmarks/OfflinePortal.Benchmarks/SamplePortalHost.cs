@@ -55,6 +55,11 @@ internal sealed class SamplePortalHost : IAsyncDisposable
             e.Cancel = true;
             stop.Cancel();
         };
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, s =>
+        {
+            s.Cancel = true;
+            stop.Cancel();
+        });
         var stdinClosed = Task.Run(() =>
         {
             while (Console.In.ReadLine() is not null)

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OfflinePortal.Core.ArcGis.Tiles;
+using OfflinePortal.Core.Geometry;
+using OfflinePortal.Core.Offline;
+using static OfflinePortal.Benchmarks.BenchSupport;
+
+namespace OfflinePortal.Benchmarks;
+
+/// <summary>
+/// The issue's tile benchmark: our job taking the tiled basemap (levels 12–17 over the town) into a tile GeoPackage,
+/// against a plain concurrent fetch of the same tile URLs (HttpClient + Parallel.ForEachAsync at the job's tile
+/// concurrency, bytes discarded). Same server, same run. The server's tile cache is warmed once by a plain pass
+/// first, so both sides are measured warm; they then run alternately and each side's best run is compared.
+/// </summary>
+internal static class TilesBenchmark
+{
+    private const double Target = 0.8;
+
+    /// <summary><c>tiles [hydrants=1000000] [folder] [rounds=2]</c>.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var hydrants = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+        var folder = args.Length > 1 ? args[1] : SamplePortalHost.DefaultDataDirectory(hydrants);
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+        PrintMachine("tiles: our tile download vs a plain concurrent fetch");
+        await using var portal = await SamplePortalHost.StartAsync(hydrants, folder);
+        Console.WriteLine(Invariant($"sample portal: {portal.BaseUrl} (pid {portal.ProcessId}); load average now {LoadAverage()}"));
+        return await RunAgainstAsync(portal, rounds) ? 0 : 1;
+    }
+
+    public static async Task<bool> RunAgainstAsync(SamplePortalHost portal, int rounds = 2)
+    {
+        await using var services = OfflineEngineSetup.CreateEngine();
+        var concurrency = services.GetRequiredService<IOptions<OfflineMapOptions>>().Value.MaxConcurrentTileRequests;
+        var area = (await OfflineEngineSetup.HydrantsLayerAsync(portal.ServicesUrl)).Extent;
+        var basemapUrl = new Uri(portal.ServicesUrl + "/Basemap/MapServer");
+        var info = await services.GetRequiredService<TiledServiceClient>().GetServiceInfoAsync(basemapUrl);
+        var sets = TileSelection.For(info.TileInfo!, OfflineEngineSetup.TileLevels, AreaOfInterest.Create(area));
+        var urls = sets.SelectMany(s => s.Enumerate())
+            .Select(t => new Uri(basemapUrl, Invariant($"MapServer/tile/{t.Level}/{t.Row}/{t.Column}")))
+            .ToList();
+        Console.WriteLine(Invariant(
+            $"tiles: {urls.Count:N0} on levels {string.Join(", ", sets.Select(s => Invariant($"{s.Level} ({s.Count:N0})")))}; concurrency {concurrency} on both sides"));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { Timeout = TimeSpan.FromMinutes(2) };
+        var warm = await PlainFetchAsync(http, urls, concurrency);
+        Console.WriteLine(Invariant(
+            $"warm-up (plain, fills the server's tile cache): {warm.Elapsed.TotalSeconds:0.00} s, {warm.Bytes / 1048576.0:0.0} MiB, {warm.Missing} missing"));
+
+        var task = await services.GetRequiredService<OfflineMapTaskFactory>().CreateAsync(portal.PortalUrl, OfflineEngineSetup.WebMapId);
+        var ours = new List<(TimeSpan Elapsed, long Tiles, long Bytes)>();
+        var plain = new List<(TimeSpan Elapsed, long Tiles, long Bytes)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var directory = NewWorkDirectory("tiles");
+            try
+            {
+                var (parameters, overrides) = await OfflineEngineSetup.BasemapOnlyAsync(task, area, OfflineEngineSetup.TileLevels);
+                var watch = Stopwatch.StartNew();
+                var result = await task.GenerateOfflineMap(parameters, Path.Combine(directory, "package"), overrides).RunAsync();
+                watch.Stop();
+                var layer = result.Manifest!.Layers.Single(l => l.Id == OfflineEngineSetup.BasemapLayerId);
+                ours.Add((watch.Elapsed, layer.TileCount ?? 0, layer.Bytes ?? 0));
+            }
+            finally
+            {
+                DeleteDirectory(directory);
+            }
+            var p = await PlainFetchAsync(http, urls, concurrency);
+            plain.Add((p.Elapsed, p.Tiles, p.Bytes));
+            Console.WriteLine(Invariant(
+                $"  round {round + 1}: ours {ours[^1].Elapsed.TotalSeconds:0.00} s ({ours[^1].Tiles:N0} tiles), plain {p.Elapsed.TotalSeconds:0.00} s ({p.Tiles:N0} tiles); load average {LoadAverage()}"));
+        }
+
+        var bestOurs = ours.MinBy(o => o.Elapsed);
+        var bestPlain = plain.MinBy(o => o.Elapsed);
+        var oursRate = bestOurs.Tiles / bestOurs.Elapsed.TotalSeconds;
+        var plainRate = bestPlain.Tiles / bestPlain.Elapsed.TotalSeconds;
+        var ratio = oursRate / plainRate;
+        var pass = ratio >= Target && bestOurs.Tiles == bestPlain.Tiles;
+        Console.WriteLine(Invariant(
+            $"tiles: ours {oursRate:N0} tiles/s ({bestOurs.Tiles:N0} tiles in {bestOurs.Elapsed.TotalSeconds:0.00} s, whole job: plan, fetch, GeoPackage, manifest) vs plain fetch {plainRate:N0} tiles/s ({bestPlain.Tiles:N0} in {bestPlain.Elapsed.TotalSeconds:0.00} s) → {ratio:0.00}× (target ≥ {Target:0.0}×) {Verdict(pass)}; both warm, best of {rounds}"));
+        return pass;
+    }
+
+    /// <summary>The peer: every tile URL fetched at the same concurrency, bytes read and dropped.</summary>
+    private static async Task<(TimeSpan Elapsed, long Tiles, long Bytes, long Missing)> PlainFetchAsync(HttpClient http, List<Uri> urls, int concurrency)
+    {
+        long tiles = 0, bytes = 0, missing = 0;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (url, ct) =>
+        {
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref missing);
+                return;
+            }
+            var data = await response.Content.ReadAsByteArrayAsync(ct);
+            Interlocked.Add(ref bytes, data.Length);
+            Interlocked.Increment(ref tiles);
+        });
+        watch.Stop();
+        return (watch.Elapsed, tiles, bytes, missing);
+    }
+}
