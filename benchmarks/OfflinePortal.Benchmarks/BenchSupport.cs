@@ -24,6 +24,22 @@ internal static class BenchSupport
 
     public static string Mib(long bytes) => Invariant($"{bytes / 1048576.0:0.0} MiB");
 
+    /// <summary>A plain text table: the first column left-aligned, the others right-aligned, two spaces apart.</summary>
+    public static void PrintTable(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        List<IReadOnlyList<string>> all = [header, .. rows];
+        var widths = Enumerable.Range(0, header.Count).Select(c => all.Max(r => c < r.Count ? r[c].Length : 0)).ToArray();
+        foreach (var (row, index) in all.Select((r, i) => (r, i)))
+        {
+            var cells = row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
+            Console.WriteLine("  " + string.Join("  ", cells).TrimEnd());
+            if (index == 0)
+            {
+                Console.WriteLine("  " + string.Join("  ", widths.Select(w => new string('-', w))));
+            }
+        }
+    }
+
     /// <summary>Rows of a GeoPackage table (read with SQLite directly, not through either writer).</summary>
     public static long CountRows(string gpkg, string table)
     {

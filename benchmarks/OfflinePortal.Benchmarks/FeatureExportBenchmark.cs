@@ -57,21 +57,36 @@ internal static class FeatureExportBenchmark
             var ratio = ours.Elapsed.TotalSeconds / ogr.Elapsed.TotalSeconds;
             var timePass = ratio <= TimeTarget;
             var memoryPass = ours.PeakWorkingSet < MemoryTargetBytes;
-            Console.WriteLine(Invariant(
-                $"feature export: ours {ours.Elapsed.TotalSeconds:0.0} s vs ogr2ogr {ogr.Elapsed.TotalSeconds:0.0} s → {ratio:0.00}× (target ≤ {TimeTarget:0.0}×) {Verdict(timePass)}"));
-            Console.WriteLine(Invariant(
-                $"  peak memory: ours {Mib(ours.PeakWorkingSet)} working set (managed heap max {Mib(ours.MaxManagedHeap)}) vs ogr2ogr {Mib(ogr.PeakRssBytes)} → target < 300 MiB {Verdict(memoryPass)}"));
-            Console.WriteLine(Invariant(
-                $"  features: ours {ours.FeatureCount:N0} vs ogr2ogr {ogrCount:N0} → {(ours.FeatureCount == ogrCount ? "equal" : "DIFFERENT")}"));
-            Console.WriteLine(Invariant(
-                $"  files: ours {Mib(new FileInfo(ours.GeoPackage).Length)}, ogr2ogr {Mib(new FileInfo(ogrPath).Length)} (ogr2ogr printed {ogrWarnings} warnings, {maxRecordCount} features per page)"));
-            Console.WriteLine($"  validate_gpkg --warning-as-error: ours {(ourValid ? "valid" : "INVALID: " + ourValidation)}; ogr2ogr {(ogrValid ? "valid" : "INVALID: " + FirstLine(ogrValidation))}");
+            var countsEqual = ours.FeatureCount == ogrCount;
+            var ourBytes = new FileInfo(ours.GeoPackage).Length;
+            var ogrBytes = new FileInfo(ogrPath).Length;
+            Console.WriteLine(Invariant($"feature export of {ours.FeatureCount:N0} hydrants ({maxRecordCount:N0} features per ogr2ogr page):"));
+            PrintTable(["", "ours", "ogr2ogr", "ours/ogr2ogr", "target", "verdict"],
+            [
+                ["wall time", Invariant($"{ours.Elapsed.TotalSeconds:0.0} s"), Invariant($"{ogr.Elapsed.TotalSeconds:0.0} s"), Invariant($"{ratio:0.00}×"),
+                    Invariant($"≤ {TimeTarget:0.0}×"), Verdict(timePass)],
+                ["peak memory", Mib(ours.PeakWorkingSet) + " WS", Mib(ogr.PeakRssBytes) + " RSS", ogr.PeakRssBytes == 0 ? "n/a" : Invariant($"{(double)ours.PeakWorkingSet / ogr.PeakRssBytes:0.00}×"),
+                    "< 300 MiB", Verdict(memoryPass)],
+                ["managed heap (max sampled)", Mib(ours.MaxManagedHeap), "", "", "", ""],
+                ["features", Invariant($"{ours.FeatureCount:N0}"), Invariant($"{ogrCount:N0}"), countsEqual ? "equal" : "DIFFERENT", "equal", Verdict(countsEqual)],
+                ["file", Mib(ourBytes), Mib(ogrBytes), Invariant($"{(double)ourBytes / ogrBytes:0.00}×"), "", ""],
+                ["validate_gpkg --warning-as-error", ourValid ? "valid" : "INVALID", ogrValid ? "valid" : "INVALID", "", "ours valid", Verdict(ourValid)],
+                ["warnings printed", "", Invariant($"{ogrWarnings}"), "", "", ""],
+            ]);
+            if (!ourValid)
+            {
+                Console.WriteLine("  ours: " + ourValidation);
+            }
+            if (!ogrValid)
+            {
+                Console.WriteLine("  ogr2ogr: " + FirstLine(ogrValidation));
+            }
             Console.WriteLine("  our job's stages (from its log):");
             foreach (var stage in ours.Stages)
             {
                 Console.WriteLine("    " + stage);
             }
-            return timePass && memoryPass && ours.FeatureCount == ogrCount && ourValid;
+            return timePass && memoryPass && countsEqual && ourValid;
         }
         finally
         {

@@ -28,6 +28,13 @@ static int Usage()
           replica-scan <file>                           the floor: tokenize it with Utf8JsonReader, building nothing
           audit [jobs=100000] [folder]                  audit page, filtered pages and CSV export over N jobs in SQLite
           sample-portal-serve [hydrants=1000000] [folder]  host the sample portal, print its URL, serve until stdin closes
+          gpkg-write [count=1000000] [--track] [--no-geometry] [--polygons] [--keep]
+                                                        the feature GeoPackage writer alone: insert and finish times, peak memory
+          feature-export [hydrants=1000000] [folder]    our job's hydrants export vs ogr2ogr paging the same layer (time, peak memory)
+          feature-export-job <portal> <services> <dir> [attachments|no-attachments] [xmin,ymin,xmax,ymax]
+                                                        our side of feature-export alone (run by feature-export in a child process)
+          tiles [hydrants=1000000] [folder] [rounds=2]  our tile job vs a plain concurrent fetch of the same tile URLs
+          estimate [hydrants=1000000] [folder]          the engine's estimate vs the package it then writes (tiles per level, bytes)
         """);
     return 2;
 }
