@@ -20,6 +20,15 @@ internal static class BenchSupport
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
+    /// <summary>User + system CPU seconds a running process has used so far (/proc/&lt;pid&gt;/stat, in clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        // The command name (field 2) may hold spaces: count fields from the closing parenthesis.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
     public static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
 
     public static string Mib(long bytes) => Invariant($"{bytes / 1048576.0:0.0} MiB");
@@ -176,4 +185,10 @@ internal static class BenchSupport
         {
         }
     }
+}
+
+/// <summary>An IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the pool, out of order).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -37,15 +37,25 @@ internal static class FeatureExportBenchmark
             // GDAL: pages only when the URL has resultRecordCount (toolchain.md §7); maxRecordCount per page.
             var ogrPath = Path.Combine(work, "ogr2ogr.gpkg");
             var url = Invariant($"{OfflineEngineSetup.HydrantsLayerUrl(portal.ServicesUrl)}/query?where=1%3D1&outFields=*&resultRecordCount={maxRecordCount}&f=json");
-            var ogr = await RunProcessAsync("ogr2ogr", ["-f", "GPKG", ogrPath, url, "-nln", "hydrants"]);
+            // Under /usr/bin/time: its max RSS and CPU seconds are exact (sampling /proc would see time's own process).
+            var timings = Path.Combine(work, "ogr2ogr.time");
+            var serverCpu0 = CpuSeconds(portal.ProcessId);
+            var ogr = await RunProcessAsync("/usr/bin/time", ["-f", "%M %U %S", "-o", timings, "ogr2ogr", "-f", "GPKG", ogrPath, url, "-nln", "hydrants"]);
+            var ogrServerCpu = CpuSeconds(portal.ProcessId) - serverCpu0;
+            var ogrLoadAfter = LoadAverage().Split(' ')[0];
             if (ogr.ExitCode != 0)
             {
                 Console.WriteLine("ogr2ogr failed: " + ogr.StandardError);
                 return false;
             }
+            var measured = File.ReadAllText(timings).Trim().Split('\n')[^1].Split(' ');
+            var ogrPeakRss = long.Parse(measured[0], CultureInfo.InvariantCulture) * 1024;
+            var ogrCpu = ParseDouble(measured[1]) + ParseDouble(measured[2]);
             var ogrWarnings = ogr.StandardError.Split('\n').Count(l => l.StartsWith("Warning", StringComparison.Ordinal));
 
+            serverCpu0 = CpuSeconds(portal.ProcessId);
             var ours = await RunOursAsync(portal, Path.Combine(work, "package"), attachments: false);
+            var ourServerCpu = CpuSeconds(portal.ProcessId) - serverCpu0;
             if (ours is null)
             {
                 return false;
@@ -65,8 +75,11 @@ internal static class FeatureExportBenchmark
             [
                 ["wall time", Invariant($"{ours.Elapsed.TotalSeconds:0.0} s"), Invariant($"{ogr.Elapsed.TotalSeconds:0.0} s"), Invariant($"{ratio:0.00}×"),
                     Invariant($"≤ {TimeTarget:0.0}×"), Verdict(timePass)],
-                ["peak memory", Mib(ours.PeakWorkingSet) + " WS", Mib(ogr.PeakRssBytes) + " RSS", ogr.PeakRssBytes == 0 ? "n/a" : Invariant($"{(double)ours.PeakWorkingSet / ogr.PeakRssBytes:0.00}×"),
+                ["peak memory", Mib(ours.PeakWorkingSet) + " WS", Mib(ogrPeakRss) + " RSS", Invariant($"{(double)ours.PeakWorkingSet / ogrPeakRss:0.00}×"),
                     "< 300 MiB", Verdict(memoryPass)],
+                ["CPU, client", Invariant($"{ours.CpuSeconds:0.0} s"), Invariant($"{ogrCpu:0.0} s"), Invariant($"{ours.CpuSeconds / ogrCpu:0.00}×"), "", ""],
+                ["CPU, sample portal (serving)", Invariant($"{ourServerCpu:0.0} s"), Invariant($"{ogrServerCpu:0.0} s"), Invariant($"{ourServerCpu / ogrServerCpu:0.00}×"), "", ""],
+                ["load average (1 min) after", ours.LoadAfter, ogrLoadAfter, "", "", ""],
                 ["managed heap (max sampled)", Mib(ours.MaxManagedHeap), "", "", "", ""],
                 ["features", Invariant($"{ours.FeatureCount:N0}"), Invariant($"{ogrCount:N0}"), countsEqual ? "equal" : "DIFFERENT", "equal", Verdict(countsEqual)],
                 ["file", Mib(ourBytes), Mib(ogrBytes), Invariant($"{(double)ourBytes / ogrBytes:0.00}×"), "", ""],
@@ -97,7 +110,12 @@ internal static class FeatureExportBenchmark
     private static string FirstLine(string text) => text.Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
 
     public sealed record OurRun(TimeSpan Elapsed, long PeakWorkingSet, long MaxManagedHeap, long FeatureCount, string GeoPackage, string PackageDirectory,
-        IReadOnlyList<string> Stages);
+        IReadOnlyList<string> Stages)
+    {
+        public double CpuSeconds { get; init; }
+
+        public string LoadAfter { get; init; } = "";
+    }
 
     /// <summary>Runs <c>feature-export-job</c> in a child process and reads what it printed.</summary>
     public static async Task<OurRun?> RunOursAsync(SamplePortalHost portal, string packageDirectory, bool attachments, EsriEnvelope? area = null)
@@ -117,7 +135,11 @@ internal static class FeatureExportBenchmark
         var stages = run.StandardOutput.Split('\n').Where(l => l.StartsWith("stage ", StringComparison.Ordinal)).Select(l => l["stage ".Length..].TrimEnd()).ToList();
         return new OurRun(TimeSpan.FromSeconds(ParseDouble(results["seconds"])), long.Parse(results["peakWorkingSet"], CultureInfo.InvariantCulture),
             long.Parse(results["maxManagedHeap"], CultureInfo.InvariantCulture), long.Parse(results["features"], CultureInfo.InvariantCulture),
-            results["gpkg"], packageDirectory, stages);
+            results["gpkg"], packageDirectory, stages)
+        {
+            CpuSeconds = ParseDouble(results["cpuSeconds"]),
+            LoadAfter = LoadAverage().Split(' ')[0],
+        };
     }
 
     /// <summary>
@@ -163,6 +185,7 @@ internal static class FeatureExportBenchmark
         }
         Console.WriteLine(Invariant($"result.seconds={watch.Elapsed.TotalSeconds:0.000}"));
         Console.WriteLine(Invariant($"result.peakWorkingSet={process.PeakWorkingSet64}"));
+        Console.WriteLine(Invariant($"result.cpuSeconds={process.TotalProcessorTime.TotalSeconds:0.000}"));
         Console.WriteLine(Invariant($"result.maxManagedHeap={Interlocked.Read(ref maxHeap)}"));
         Console.WriteLine(Invariant($"result.features={layer.FeatureCount ?? 0}"));
         Console.WriteLine(Invariant($"result.attachments={layer.AttachmentCount ?? 0}"));
@@ -182,11 +205,5 @@ internal static class FeatureExportBenchmark
             }
             current = seen;
         }
-    }
-
-    /// <summary>An IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the pool, out of order).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -19,19 +19,19 @@ internal static class TilesBenchmark
 {
     private const double Target = 0.8;
 
-    /// <summary><c>tiles [hydrants=1000000] [folder] [rounds=2]</c>.</summary>
+    /// <summary><c>tiles [hydrants=1000000] [folder] [rounds=5]</c>.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var hydrants = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var folder = args.Length > 1 ? args[1] : SamplePortalHost.DefaultDataDirectory(hydrants);
-        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
         PrintMachine("tiles: our tile download vs a plain concurrent fetch");
         await using var portal = await SamplePortalHost.StartAsync(hydrants, folder);
         Console.WriteLine(Invariant($"sample portal: {portal.BaseUrl} (pid {portal.ProcessId}); load average now {LoadAverage()}"));
         return await RunAgainstAsync(portal, rounds) ? 0 : 1;
     }
 
-    public static async Task<bool> RunAgainstAsync(SamplePortalHost portal, int rounds = 2)
+    public static async Task<bool> RunAgainstAsync(SamplePortalHost portal, int rounds = 5)
     {
         await using var services = OfflineEngineSetup.CreateEngine();
         var concurrency = services.GetRequiredService<IOptions<OfflineMapOptions>>().Value.MaxConcurrentTileRequests;
@@ -51,7 +51,7 @@ internal static class TilesBenchmark
             $"warm-up (plain, fills the server's tile cache): {warm.Elapsed.TotalSeconds:0.00} s, {warm.Bytes / 1048576.0:0.0} MiB, {warm.Missing} missing"));
 
         var task = await services.GetRequiredService<OfflineMapTaskFactory>().CreateAsync(portal.PortalUrl, OfflineEngineSetup.WebMapId);
-        var ours = new List<(TimeSpan Elapsed, long Tiles, long Bytes)>();
+        var ours = new List<OurRound>();
         var plain = new List<(TimeSpan Elapsed, long Tiles, long Bytes)>();
         for (var round = 0; round < rounds; round++)
         {
@@ -59,11 +59,28 @@ internal static class TilesBenchmark
             try
             {
                 var (parameters, overrides) = await OfflineEngineSetup.BasemapOnlyAsync(task, area, OfflineEngineSetup.TileLevels);
+                // The tile stage is timed from the job's own log: from "N tiles on levels …" to "… written (…)".
+                TimeSpan? stageStart = null, stageEnd = null;
                 var watch = Stopwatch.StartNew();
-                var result = await task.GenerateOfflineMap(parameters, Path.Combine(directory, "package"), overrides).RunAsync();
+                var messages = new SyncProgress<JobMessage>(m =>
+                {
+                    if (m.Text.Contains(" tiles on levels ", StringComparison.Ordinal))
+                    {
+                        stageStart ??= watch.Elapsed;
+                    }
+                    else if (m.Text.Contains(".gpkg written (", StringComparison.Ordinal))
+                    {
+                        stageEnd = watch.Elapsed;
+                    }
+                });
+                var result = await task.GenerateOfflineMap(parameters, Path.Combine(directory, "package"), overrides).RunAsync(null, messages);
                 watch.Stop();
                 var layer = result.Manifest!.Layers.Single(l => l.Id == OfflineEngineSetup.BasemapLayerId);
-                ours.Add((watch.Elapsed, layer.TileCount ?? 0, layer.Bytes ?? 0));
+                if (stageStart is null || stageEnd is null)
+                {
+                    throw new InvalidOperationException("The job's log did not mark the start and end of its tile stage.");
+                }
+                ours.Add(new OurRound(watch.Elapsed, stageEnd.Value - stageStart.Value, layer.TileCount ?? 0, layer.Bytes ?? 0));
             }
             finally
             {
@@ -72,25 +89,29 @@ internal static class TilesBenchmark
             var p = await PlainFetchAsync(http, urls, concurrency);
             plain.Add((p.Elapsed, p.Tiles, p.Bytes));
             Console.WriteLine(Invariant(
-                $"  round {round + 1}: ours {ours[^1].Elapsed.TotalSeconds:0.00} s ({ours[^1].Tiles:N0} tiles), plain {p.Elapsed.TotalSeconds:0.00} s ({p.Tiles:N0} tiles); load average {LoadAverage()}"));
+                $"  round {round + 1}: ours {ours[^1].Stage.TotalSeconds:0.00} s tile stage, {ours[^1].Job.TotalSeconds:0.00} s whole job ({ours[^1].Tiles:N0} tiles); plain {p.Elapsed.TotalSeconds:0.00} s ({p.Tiles:N0} tiles); load average {LoadAverage()}"));
         }
 
-        var bestOurs = ours.MinBy(o => o.Elapsed);
+        // Best of each: on a shared machine the fastest round is the one least disturbed by others.
+        var bestStage = ours.MinBy(o => o.Stage)!;
+        var bestJob = ours.MinBy(o => o.Job)!;
         var bestPlain = plain.MinBy(o => o.Elapsed);
-        var oursRate = bestOurs.Tiles / bestOurs.Elapsed.TotalSeconds;
         var plainRate = bestPlain.Tiles / bestPlain.Elapsed.TotalSeconds;
-        var ratio = oursRate / plainRate;
-        var countsEqual = bestOurs.Tiles == bestPlain.Tiles;
-        var pass = ratio >= Target && countsEqual;
-        Console.WriteLine(Invariant($"tiles, both sides warm, best of {rounds} rounds (ours is the whole job: plan, fetch, GeoPackage, manifest):"));
-        PrintTable(["", "ours", "plain fetch", "ours/plain", "target", "verdict"],
+        var stageRate = bestStage.Tiles / bestStage.Stage.TotalSeconds;
+        var jobRate = bestJob.Tiles / bestJob.Job.TotalSeconds;
+        var countsEqual = bestStage.Tiles == bestPlain.Tiles;
+        var pass = stageRate / plainRate >= Target && countsEqual;
+        Console.WriteLine(Invariant($"tiles, both sides warm, best of {rounds} rounds:"));
+        PrintTable(["", "tiles", "time", "throughput", "vs plain", "target", "verdict"],
         [
-            ["tiles", Invariant($"{bestOurs.Tiles:N0}"), Invariant($"{bestPlain.Tiles:N0}"), countsEqual ? "equal" : "DIFFERENT", "equal", Verdict(countsEqual)],
-            ["wall time", Invariant($"{bestOurs.Elapsed.TotalSeconds:0.00} s"), Invariant($"{bestPlain.Elapsed.TotalSeconds:0.00} s"),
-                Invariant($"{bestOurs.Elapsed.TotalSeconds / bestPlain.Elapsed.TotalSeconds:0.00}×"), "", ""],
-            ["throughput", Invariant($"{oursRate:N0} tiles/s"), Invariant($"{plainRate:N0} tiles/s"), Invariant($"{ratio:0.00}×"), Invariant($"≥ {Target:0.0}×"), Verdict(pass)],
-            ["bytes", Mib(bestOurs.Bytes) + " file", Mib(bestPlain.Bytes) + " read", "", "", ""],
+            ["plain fetch (HttpClient, bytes dropped)", Invariant($"{bestPlain.Tiles:N0}"), Invariant($"{bestPlain.Elapsed.TotalSeconds:0.00} s"), Invariant($"{plainRate:N0} tiles/s"),
+                "1.00×", "", ""],
+            ["ours: tile stage (fetch + GeoPackage)", Invariant($"{bestStage.Tiles:N0}"), Invariant($"{bestStage.Stage.TotalSeconds:0.00} s"), Invariant($"{stageRate:N0} tiles/s"),
+                Invariant($"{stageRate / plainRate:0.00}×"), Invariant($"≥ {Target:0.0}×"), Verdict(pass)],
+            ["ours: whole job (plan, tiles, map, manifest)", Invariant($"{bestJob.Tiles:N0}"), Invariant($"{bestJob.Job.TotalSeconds:0.00} s"), Invariant($"{jobRate:N0} tiles/s"),
+                Invariant($"{jobRate / plainRate:0.00}×"), "", ""],
         ]);
+        Console.WriteLine(Invariant($"  bytes: ours {Mib(bestStage.Bytes)} GeoPackage, plain {Mib(bestPlain.Bytes)} read; tile counts {(countsEqual ? "equal" : "DIFFERENT")}"));
         return pass;
     }
 
@@ -114,4 +135,6 @@ internal static class TilesBenchmark
         watch.Stop();
         return (watch.Elapsed, tiles, bytes, missing);
     }
+
+    private sealed record OurRound(TimeSpan Job, TimeSpan Stage, long Tiles, long Bytes);
 }
