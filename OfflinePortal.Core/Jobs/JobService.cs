@@ -13,7 +13,8 @@ public sealed class JobService(
     JobMonitor monitor,
     JobRunner runner,
     PortalPaths paths,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IJobRequestValidator> validators)
 {
     /// <summary>Validates the request, stores a Queued job with a snapshot of the area and its crew, and queues it.</summary>
     public async Task<Job> CreateAsync(CreateJobRequest request, JobActor actor, CancellationToken cancellationToken)
@@ -26,6 +27,11 @@ public sealed class JobService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var area = await db.Areas.AsNoTracking().Include(a => a.Crew).SingleOrDefaultAsync(a => a.Id == request.AreaId, cancellationToken).ConfigureAwait(false)
             ?? throw RequestValidationException.For(nameof(request.AreaId), $"Area {request.AreaId} does not exist.");
+        var errors = validators.SelectMany(v => v.Validate(area.GeoJson, request.ParametersJson, request.OverridesJson)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()));
+        }
         var webMapId = string.IsNullOrWhiteSpace(request.WebMapId) ? area.WebMapId : request.WebMapId.Trim();
         var job = new Job
         {

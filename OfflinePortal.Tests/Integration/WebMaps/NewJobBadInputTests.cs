@@ -123,6 +123,40 @@ public sealed class NewJobBadInputTests(WebMapsPortalFixture portal) : IClassFix
     }
 
     [Theory]
+    [InlineData("""{"minScale":2000,"maxScale":80000}""", null, "Scale", "must be at least the maximum scale")]
+    [InlineData("""{"returnLayerAttachmentOption":"allLayers","attachmentSyncDirection":"none"}""", null, "Attachments", "must sync")]
+    [InlineData("""{"minScale": "not a number"}""", null, "ParametersJson", "")]
+    [InlineData("[1,2,3]", null, "ParametersJson", "")]
+    [InlineData(null, "{ not json", "OverridesJson", "")]
+    public async Task JobsApi_OptionsThatCouldNeverRun_Is400ByFieldAndAddsNoJob(string? parametersJson, string? overridesJson, string field, string expected)
+    {
+        var (area, setup) = await AreaAsync();
+        var before = await CountsAsync();
+        var client = await portal.ClientAsync();
+        var response = await client.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(area.Id, setup.WebMapId, null, parametersJson, overridesJson));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        var messages = problem.RootElement.GetProperty("errors").GetProperty(field).EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m => Assert.False(string.IsNullOrWhiteSpace(m)));
+        Assert.Contains(messages, m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task JobsApi_NoOptionsOrOnlyAnArea_TakesTheAuthorsDefaults()
+    {
+        var (area, setup) = await AreaAsync();
+        var client = await portal.ClientAsync();
+        foreach (var parameters in new[] { null, "{}", """{"areaOfInterest":null}""" })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(area.Id, setup.WebMapId, null, parameters, null));
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{parameters}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Theory]
     [InlineData("""{"type":"Polygon","coordinates":[[[-122.72,42.18],[-122.70,42.20],[-122.70,42.18],[-122.72,42.20],[-122.72,42.18]]]}""", "self-intersection")]
     [InlineData("""{"type":"Polygon","coordinates":[[[-122.72,42.18],[-122.72,42.18],[-122.72,42.18],[-122.72,42.18]]]}""", "too few distinct points")]
     [InlineData("""{"type":"FeatureCollection","features":[]}""", "holds no polygon")]
