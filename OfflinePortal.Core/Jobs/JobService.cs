@@ -27,11 +27,7 @@ public sealed class JobService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var area = await db.Areas.AsNoTracking().Include(a => a.Crew).SingleOrDefaultAsync(a => a.Id == request.AreaId, cancellationToken).ConfigureAwait(false)
             ?? throw RequestValidationException.For(nameof(request.AreaId), $"Area {request.AreaId} does not exist.");
-        var errors = validators.SelectMany(v => v.Validate(area.GeoJson, request.ParametersJson, request.OverridesJson)).ToList();
-        if (errors.Count > 0)
-        {
-            throw new RequestValidationException(errors.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()));
-        }
+        Validate(area.GeoJson, request.ParametersJson, request.OverridesJson);
         var webMapId = string.IsNullOrWhiteSpace(request.WebMapId) ? area.WebMapId : request.WebMapId.Trim();
         var job = new Job
         {
@@ -67,6 +63,8 @@ public sealed class JobService(
         {
             throw RequestValidationException.For("jobId", "The job is still queued or running; it can be run again once it has finished.");
         }
+        // Limits may have tightened since the original ran; a run that could never start is refused now, not later.
+        Validate(original.AreaGeoJson, original.ParametersJson, original.OverridesJson);
         var job = new Job
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
@@ -321,6 +319,15 @@ public sealed class JobService(
             j.Id, j.CreatedByUserId, j.CreatedByName, j.CreatedUtc, j.StartedUtc, j.FinishedUtc, j.WebMapId, j.WebMapTitle,
             j.AreaId, j.AreaName, j.CrewId, j.CrewName, j.State, j.DurationSeconds, j.PackageBytes, j.PackageDeletedUtc, j.Error,
             j.Attempt, j.RetryOfJobId));
+
+    private void Validate(string areaGeoJson, string? parametersJson, string? overridesJson)
+    {
+        var errors = validators.SelectMany(v => v.Validate(areaGeoJson, parametersJson, overridesJson)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()));
+        }
+    }
 
     private static void ValidateJson(string? json, string field, bool required)
     {
