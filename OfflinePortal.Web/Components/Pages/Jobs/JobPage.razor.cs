@@ -4,6 +4,7 @@ using MudBlazor;
 using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Jobs;
+using OfflinePortal.Core.Offline;
 using OfflinePortal.Core.Persistence;
 using OfflinePortal.Web.Components.Shared;
 
@@ -16,6 +17,8 @@ public sealed partial class JobPage : IAsyncDisposable
     private JobSnapshot? _live;
     private List<JobLogLine> _log = [];
     private IReadOnlyList<PackageFile>? _files;
+    private IReadOnlyList<(string Option, string Value)> _options = [];
+    private string? _optionsError;
     private MonitorWatch? _watch;
     private bool _loaded;
     private bool _canOperate;
@@ -79,6 +82,17 @@ public sealed partial class JobPage : IAsyncDisposable
         if (_details is null)
         {
             return;
+        }
+        try
+        {
+            _options = OfflineOptionsSummary.Describe(_details.Job.ParametersJson, OfflineMapService.AreaGeometry(_details.Job.AreaGeoJson));
+            _optionsError = null;
+        }
+        catch (ArgumentException ex)
+        {
+            // A job stored before a rule changed still shows; its options are then listed as stored.
+            _options = [];
+            _optionsError = "The options cannot be read: " + ex.Message;
         }
         _log = [.. (await Jobs.GetLogAsync(Id, 0, 10_000, CancellationToken.None)).Select(e => new JobLogLine(e.Sequence, e.TimestampUtc, e.Level, e.Message))];
         _files = await PackageManifestFiles.ReadAsync(await Jobs.GetPackageDirectoryAsync(Id, CancellationToken.None), CancellationToken.None);
