@@ -198,7 +198,7 @@ public sealed class SamplePortalConformanceTests : IAsyncLifetime
         var statusUrl = submitted.GetProperty("statusUrl").GetString()!;
         Assert.EndsWith("/FeatureServer/jobs/" + statusUrl[(statusUrl.LastIndexOf('/') + 1)..], statusUrl, StringComparison.Ordinal);
         JsonElement status = default;
-        for (var i = 0; i < 400; i++)
+        for (var i = 0; i < 2400; i++)
         {
             status = await _client.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
             var diffs = JsonShape.Differences(JsonDocument.Parse(ReplicaJobStatusFromSpec).RootElement, status);

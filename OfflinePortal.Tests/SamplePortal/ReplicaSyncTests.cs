@@ -196,11 +196,23 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         var stored = info.GetProperty("layerServerGens").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetInt32(), g => g.GetProperty("serverGen").GetInt64());
         Assert.Equal(after[0], stored[0]);
         Assert.True(stored[1] > gens[1]);
+
+        // An upload-only layer downloads nothing, so its generation stays where the client said it was.
+        await ServerEditAsync(1, valve.Oid, "V-OFFICE-2");
+        var uploadOnly = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+            ("syncLayers", $$"""[{"id":1,"serverGen":{{stored[1]}},"syncDirection":"upload"}]"""));
+        Assert.Empty(DownloadedGids(uploadOnly, 1));
+        var kept = uploadOnly.GetProperty("layerServerGens").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetInt32(), g => g.GetProperty("serverGen").GetInt64());
+        Assert.Equal(stored[1], kept[1]);
+        var later = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+            ("syncLayers", $$"""[{"id":1,"serverGen":{{kept[1]}},"syncDirection":"download"}]"""));
+        Assert.Equal([valve.Gid], DownloadedGids(later, 1));
     }
 
     private async Task<JsonElement> WaitForJobAsync(string statusUrl)
     {
-        for (var i = 0; i < 400; i++)
+        // Bounded, but generous: the machine may be busy; a finished job ends the loop at once.
+        for (var i = 0; i < 2400; i++)
         {
             var status = await _c.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
             if (status.GetProperty("status").GetString() is "Completed" or "Failed")
