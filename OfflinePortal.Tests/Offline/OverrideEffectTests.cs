@@ -267,13 +267,17 @@ public sealed class OverrideEffectTests(NullGeometryPortalFixture fixture) : ICl
         Assert.Equal(expected, TilesIn(folder.Tiles("Ashland_Vector_Basemap.mbtiles"), "tiles"));
     }
 
-    [Fact]
-    public async Task IncludeFeaturesWithNullGeometry_Hydrants_AlsoTakesTheRowsWithoutLocationAndTheirInspections()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IncludeFeaturesWithNullGeometry_Hydrants_AlsoTakesTheRowsWithoutLocationAndTheirInspections(bool snapshot)
     {
         using var folder = new PackageFolder("override-null-geometry");
         var (task, parameters, overrides) = await HydrantsAsync(TestAreas.SmallBlock);
         Assert.False(overrides.GenerateGeodatabaseParameters[WaterKey].LayerOptions.Single(o => o.LayerId == 0).IncludeFeaturesWithNullGeometry);
         ChangeLayer(overrides, 0, o => o with { IncludeFeaturesWithNullGeometry = true });
+        // A replica, or (forced) a read-only snapshot by queries: the two ways a service is taken offline.
+        overrides.GenerateGeodatabaseParameters[WaterKey] = overrides.GenerateGeodatabaseParameters[WaterKey] with { IsSnapshot = snapshot };
 
         var result = await RunValidAsync(task, parameters, folder, overrides);
 
@@ -291,6 +295,7 @@ public sealed class OverrideEffectTests(NullGeometryPortalFixture fixture) : ICl
         Assert.Equal(1, await Probe.CountRelatedAsync(Layer(3), "HYDRANTGUID", withoutLocation));
         Assert.Equal(counts["Hydrants"], result.Manifest!.Layers.Single(l => l.Id == "Hydrants_0").FeatureCount);
         Assert.Equal(await Probe.CountAsync(Layer(1), area: TestAreas.SmallBlock), counts["Valves"]);
+        Assert.Equal(snapshot ? 0 : 1, PackageChecks.Scalar(gpkg, "SELECT count(*) FROM sqlite_master WHERE name = 'op_replica'"));
     }
 
     [Fact]
