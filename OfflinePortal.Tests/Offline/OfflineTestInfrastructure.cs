@@ -126,6 +126,15 @@ public static class TestAreas
         SpatialReference = SpatialReference.Wgs84,
     };
 
+    /// <summary>
+    /// The block without its north-east quarter (WGS 84): a concave polygon whose envelope is the block and whose convex
+    /// hull still takes half of the missing quarter, so neither stands in for it unnoticed.
+    /// </summary>
+    public static EsriPolygon LShape => new([[[-122.72, 42.18], [-122.72, 42.20], [-122.71, 42.20], [-122.71, 42.19], [-122.70, 42.19], [-122.70, 42.18], [-122.72, 42.18]]])
+    {
+        SpatialReference = SpatialReference.Wgs84,
+    };
+
     /// <summary>The block as a polygon in WGS 84 (a triangle-free rectangle), for tests that want a polygon.</summary>
     public static EsriPolygon BlockPolygon => new([[[-122.72, 42.18], [-122.72, 42.20], [-122.70, 42.20], [-122.70, 42.18], [-122.72, 42.18]]])
     {
