@@ -450,6 +450,15 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
 
         Assert.Equal(filtered, PackageChecks.OgrCounts(on.Data("WaterNetwork.gpkg"))["Hydrants"]);
         Assert.Equal(all, PackageChecks.OgrCounts(off.Data("WaterNetwork.gpkg"))["Hydrants"]);
+        await AssertHydrantMaintenanceCountsAsync(on, TestAreas.Block);
+        // Without the filter the retired hydrants come, and with them their inspections (related only still holds).
+        PackageChecks.LayerCountsEqual(off.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Hydrants"] = all,
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.Block),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.Block),
+            ["Inspections"] = await Probe.CountRelatedRowsAsync("WaterNetwork", 3, "1=1", TestAreas.Block),
+        });
     }
 
     [Fact]
@@ -467,6 +476,8 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
 
         Assert.True(allCount > relatedCount);
         Assert.Equal(relatedCount, PackageChecks.OgrCounts(related.Data("WaterNetwork.gpkg"))["Inspections"]);
+        Assert.Equal(relatedCount, await Probe.CountRelatedRowsAsync("WaterNetwork", 3, NotRetired, TestAreas.SmallBlock));
+        await AssertHydrantMaintenanceCountsAsync(related, TestAreas.SmallBlock);
         Assert.Equal(allCount, PackageChecks.OgrCounts(all.Data("WaterNetwork.gpkg"))["Inspections"]);
         // The relationship class maps each inspection to its hydrant.
         Assert.Equal(relatedCount, PackageChecks.Scalar(related.Data("WaterNetwork.gpkg"), "SELECT count(*) FROM Hydrants__REL0"));
