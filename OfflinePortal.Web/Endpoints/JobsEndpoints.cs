@@ -59,7 +59,7 @@ public static partial class JobsEndpoints
             ? null
             : v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime();
 
-        /// <summary>The query string that <see cref="ToQuery"/> reads back (filters only), e.g. for the CSV export link.</summary>
+        /// <summary>The query string that <see cref="ToQuery"/> reads back (filters and sort, not the page), e.g. for the CSV export link.</summary>
         public static string ToQueryString(JobQuery query)
         {
             ArgumentNullException.ThrowIfNull(query);
@@ -78,6 +78,8 @@ public static partial class JobsEndpoints
             Add("from", query.FromUtc?.ToString("O", CultureInfo.InvariantCulture));
             Add("to", query.ToUtc?.ToString("O", CultureInfo.InvariantCulture));
             Add("text", query.Text);
+            Add("sort", query.SortBy.ToString());
+            Add("desc", query.Descending ? "true" : "false");
             return Microsoft.AspNetCore.Http.QueryString.Create(parts).ToUriComponent();
         }
 
