@@ -47,6 +47,33 @@ public sealed class AreaValidator(IOptions<OfflineMapOptions> offlineOptions)
         return Validate(Encoding.UTF8.GetString(buffer, 0, read));
     }
 
+    /// <summary>The largest area the offline engine accepts (<see cref="OfflineMapOptions.MaxAreaSquareKilometres"/>).</summary>
+    public double MaxAreaSquareKilometres => offlineOptions.Value.MaxAreaSquareKilometres;
+
+    /// <summary>
+    /// The area's size as the engine measures it (geodesic, antimeridian-aware), also when it is over the limit, so a
+    /// page can show it next to the limit; null when the GeoJSON cannot be read as an area at all.
+    /// </summary>
+    public static double? SquareKilometres(string? geoJson)
+    {
+        if (string.IsNullOrWhiteSpace(geoJson))
+        {
+            return null;
+        }
+        try
+        {
+            return AreaOfInterest.Create(OfflineMapService.AreaGeometry(geoJson)).AreaSquareKilometres;
+        }
+        catch (ArgumentException)
+        {
+            return null; // AreaOfInterestException and unreadable shapes: Validate says why
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public AreaGeometryResult Validate(string? geoJson)
     {
         if (string.IsNullOrWhiteSpace(geoJson))

@@ -243,7 +243,7 @@ public sealed class JobService(
             Sequence = await JobStorage.NextLogSequenceAsync(db, jobId, cancellationToken).ConfigureAwait(false),
             TimestampUtc = now,
             Level = JobLogLevel.Information,
-            Message = $"Package deleted: {reason}",
+            Message = JobDetails.PackageDeletedLogPrefix + reason,
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;

@@ -39,10 +39,17 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
     private JobState State => _live?.State ?? _details!.Job.State;
+
+    /// <summary>Who deleted the package and why (retention or by hand), as the log recorded it.</summary>
+    private string? PackageDeletion =>
+        _log.LastOrDefault(l => l.Message.StartsWith(JobDetails.PackageDeletedLogPrefix, StringComparison.Ordinal))?.Message[JobDetails.PackageDeletedLogPrefix.Length..];
 
     private IEnumerable<JobLogLine> Log
     {
@@ -129,6 +136,21 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             Snackbar.Add(ex.Message, Severity.Warning);
         }
+    }
+
+    private async Task DeletePackageAsync()
+    {
+        var size = Format.Bytes(_details!.Job.PackageBytes);
+        if (!await Dialogs.ConfirmAsync("Delete package?",
+                $"The package ({size}) is deleted from the server and can no longer be downloaded. The job's record and log are kept.", "Delete package"))
+        {
+            return;
+        }
+        if (!await Jobs.DeletePackageAsync(Id, JobDetails.DeletedByHandReason(_actor!), CancellationToken.None))
+        {
+            Snackbar.Add("The package could not be deleted: it was deleted or the job changed meanwhile.", Severity.Warning);
+        }
+        await LoadAsync();
     }
 
     public async ValueTask DisposeAsync()
