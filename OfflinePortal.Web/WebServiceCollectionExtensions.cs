@@ -47,12 +47,23 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<IdentityRedirectManager>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(ConfigureMud);
         services.AddSignalR();
         services.AddHostedService<JobsHubBridge>();
         services.AddOpenApi();
         services.AddProblemDetails();
         return builder;
+    }
+
+    /// <summary>
+    /// Snackbars sit at the bottom: at MudBlazor's default (top right) the job-finished snackbar covered the job page's
+    /// Download button, which sits at the right end of the title row.
+    /// </summary>
+    public static void ConfigureMud(MudServicesConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+        configuration.SnackbarConfiguration.VisibleStateDuration = 6000;
     }
 
     public static WebApplication MapOfflinePortal(this WebApplication app)

@@ -2,17 +2,21 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
+using Microsoft.Extensions.Options;
 using NetTopologySuite.Operation.Valid;
+using OfflinePortal.Core.Geometry;
+using OfflinePortal.Core.Offline;
 
 namespace OfflinePortal.Core.Areas;
 
 /// <summary>
 /// Checks an area's geometry given as GeoJSON (drawn on the map or uploaded as a file): a Polygon, MultiPolygon, Feature
 /// or FeatureCollection of polygons, in WGS84 longitude/latitude, not empty, not self-intersecting, within the range a
-/// web map can show. The result is the normalised geometry (one Polygon or MultiPolygon) and its bounding box, or one
+/// web map can show, and no larger than the offline engine accepts (<see cref="OfflineMapOptions.MaxAreaSquareKilometres"/>),
+/// so that a saved area can always be used for a job. The result is the normalised geometry (one Polygon or MultiPolygon) and its bounding box, or one
 /// message that says what is wrong and where.
 /// </summary>
-public sealed class AreaValidator
+public sealed class AreaValidator(IOptions<OfflineMapOptions> offlineOptions)
 {
     /// <summary>Largest GeoJSON text accepted (1 MiB).</summary>
     public const int MaxGeoJsonBytes = 1024 * 1024;
@@ -41,6 +45,33 @@ public sealed class AreaValidator
             return AreaGeometryResult.Fail(string.Create(CultureInfo.InvariantCulture, $"The file is larger than {MaxGeoJsonBytes / 1024} KB; simplify the area first."));
         }
         return Validate(Encoding.UTF8.GetString(buffer, 0, read));
+    }
+
+    /// <summary>The largest area the offline engine accepts (<see cref="OfflineMapOptions.MaxAreaSquareKilometres"/>).</summary>
+    public double MaxAreaSquareKilometres => offlineOptions.Value.MaxAreaSquareKilometres;
+
+    /// <summary>
+    /// The area's size as the engine measures it (geodesic, antimeridian-aware), also when it is over the limit, so a
+    /// page can show it next to the limit; null when the GeoJSON cannot be read as an area at all.
+    /// </summary>
+    public static double? SquareKilometres(string? geoJson)
+    {
+        if (string.IsNullOrWhiteSpace(geoJson))
+        {
+            return null;
+        }
+        try
+        {
+            return AreaOfInterest.Create(OfflineMapService.AreaGeometry(geoJson)).AreaSquareKilometres;
+        }
+        catch (ArgumentException)
+        {
+            return null; // AreaOfInterestException and unreadable shapes: Validate says why
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public AreaGeometryResult Validate(string? geoJson)
@@ -86,14 +117,21 @@ public sealed class AreaValidator
             {
                 return AreaGeometryResult.Fail("The area is empty (it has no surface).");
             }
+            var normalised = Write(geometry);
+            // The engine's own rule (geodesic size, antimeridian handling) rather than a second estimate of the size here.
+            AreaOfInterest.Create(OfflineMapService.AreaGeometry(normalised), offlineOptions.Value.MaxAreaSquareKilometres);
             var envelope = geometry.EnvelopeInternal;
-            return AreaGeometryResult.Ok(Write(geometry), envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, geometry);
+            return AreaGeometryResult.Ok(normalised, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, geometry);
         }
         catch (JsonException ex)
         {
             return AreaGeometryResult.Fail("The file is not valid JSON" + (ex.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1})") : "") + ".");
         }
         catch (AreaFormatException ex)
+        {
+            return AreaGeometryResult.Fail(ex.Message);
+        }
+        catch (AreaOfInterestException ex)
         {
             return AreaGeometryResult.Fail(ex.Message);
         }

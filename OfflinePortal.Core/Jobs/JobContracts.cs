@@ -86,6 +86,23 @@ public sealed record JobPage(IReadOnlyList<JobSummary> Items, int Total);
 public sealed record JobDetails(Job Job, IReadOnlyList<JobLayerResult> Layers)
 {
     public bool HasPackage => Job.PackagePath is not null && Job.PackageDeletedUtc is null;
+
+    /// <summary>Why the package cannot be deleted by hand now, or null when it can (the API's 409 and the job page's button).</summary>
+    public string? PackageDeletionRefusal =>
+        !Job.State.IsFinished() ? "The job is still queued or running; cancel it first."
+        : Job.PackageDeletedUtc is not null ? "The package was already deleted."
+        : !HasPackage ? "This job has no package."
+        : null;
+
+    /// <summary>How the log line written by <see cref="JobService.DeletePackageAsync"/> starts; the reason follows.</summary>
+    public const string PackageDeletedLogPrefix = "Package deleted: ";
+
+    /// <summary>The reason <see cref="JobService.DeletePackageAsync"/> writes to the log when a person deletes a package.</summary>
+    public static string DeletedByHandReason(JobActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return $"deleted by hand by {actor.DisplayName}.";
+    }
 }
 
 /// <summary>What a cancel request did.</summary>

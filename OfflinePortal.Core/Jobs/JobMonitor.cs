@@ -21,6 +21,18 @@ public sealed class JobMonitor(IOptions<JobsOptions> options, TimeProvider timeP
     private ImmutableArray<Subscription> _subscriptions = [];
     private long _version;
 
+    /// <summary>How many watch streams are subscribed (open pages, the hub bridge); lets a caller know a watcher is live.</summary>
+    public int WatcherCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscriptions.Length;
+            }
+        }
+    }
+
     public JobSnapshot? Get(Guid jobId)
     {
         lock (_gate)

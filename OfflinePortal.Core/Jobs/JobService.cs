@@ -13,7 +13,8 @@ public sealed class JobService(
     JobMonitor monitor,
     JobRunner runner,
     PortalPaths paths,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IJobRequestValidator> validators)
 {
     /// <summary>Validates the request, stores a Queued job with a snapshot of the area and its crew, and queues it.</summary>
     public async Task<Job> CreateAsync(CreateJobRequest request, JobActor actor, CancellationToken cancellationToken)
@@ -26,6 +27,7 @@ public sealed class JobService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var area = await db.Areas.AsNoTracking().Include(a => a.Crew).SingleOrDefaultAsync(a => a.Id == request.AreaId, cancellationToken).ConfigureAwait(false)
             ?? throw RequestValidationException.For(nameof(request.AreaId), $"Area {request.AreaId} does not exist.");
+        Validate(area.GeoJson, request.ParametersJson, request.OverridesJson);
         var webMapId = string.IsNullOrWhiteSpace(request.WebMapId) ? area.WebMapId : request.WebMapId.Trim();
         var job = new Job
         {
@@ -61,6 +63,8 @@ public sealed class JobService(
         {
             throw RequestValidationException.For("jobId", "The job is still queued or running; it can be run again once it has finished.");
         }
+        // Limits may have tightened since the original ran; a run that could never start is refused now, not later.
+        Validate(original.AreaGeoJson, original.ParametersJson, original.OverridesJson);
         var job = new Job
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
@@ -239,7 +243,7 @@ public sealed class JobService(
             Sequence = await JobStorage.NextLogSequenceAsync(db, jobId, cancellationToken).ConfigureAwait(false),
             TimestampUtc = now,
             Level = JobLogLevel.Information,
-            Message = $"Package deleted: {reason}",
+            Message = JobDetails.PackageDeletedLogPrefix + reason,
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
@@ -315,6 +319,15 @@ public sealed class JobService(
             j.Id, j.CreatedByUserId, j.CreatedByName, j.CreatedUtc, j.StartedUtc, j.FinishedUtc, j.WebMapId, j.WebMapTitle,
             j.AreaId, j.AreaName, j.CrewId, j.CrewName, j.State, j.DurationSeconds, j.PackageBytes, j.PackageDeletedUtc, j.Error,
             j.Attempt, j.RetryOfJobId));
+
+    private void Validate(string areaGeoJson, string? parametersJson, string? overridesJson)
+    {
+        var errors = validators.SelectMany(v => v.Validate(areaGeoJson, parametersJson, overridesJson)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new RequestValidationException(errors.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray()));
+        }
+    }
 
     private static void ValidateJson(string? json, string field, bool required)
     {

@@ -51,6 +51,15 @@ public sealed record JobSnapshot
 
     public bool IsFinished => State.IsFinished();
 
+    /// <summary>Rows, features or tiles done, summed over the layers (the live view's overall count).</summary>
+    public long LayersDone => Layers.Sum(l => l.Done ?? 0);
+
+    /// <summary>The sum of the layers' known totals, or null while no layer knows its total yet.</summary>
+    public long? LayersTotal => Layers.Any(l => l.Total is not null) ? Layers.Sum(l => l.Total ?? 0) : null;
+
+    /// <summary>Bytes written so far, summed over the layers.</summary>
+    public long LayersBytes => Layers.Sum(l => l.Bytes);
+
     public static JobSnapshot FromJob(Job job) => new()
     {
         JobId = job.Id,

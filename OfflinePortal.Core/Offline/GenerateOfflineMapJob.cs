@@ -57,6 +57,8 @@ public sealed class GenerateOfflineMapJob
         {
             throw new InvalidOperationException("A GenerateOfflineMapJob runs once; create a new job to run again.");
         }
+        // Cancelled before it starts: nothing is planned, reported or logged.
+        cancellationToken.ThrowIfCancellationRequested();
         var services = _task.Services;
         var log = new JobLog(services.Time, messages, services.Logger);
         var title = Parameters.ItemInfo?.Title ?? _task.Item.Title;

@@ -14,8 +14,16 @@ public sealed record GenerateLayerOption
     /// <summary>The where clause (a definition expression, or one of your own); empty for all rows.</summary>
     public string? WhereClause { get; init; }
 
-    /// <summary>Filter by the service extent; false also takes features with no geometry.</summary>
+    /// <summary>Filter by the service extent; false takes every row matching the where clause, wherever it lies.</summary>
     public bool UseGeometry { get; init; } = true;
+
+    /// <summary>
+    /// Also take the layer's features that have no geometry (e.g. assets entered in the office whose location is to be
+    /// captured on site), which the extent filter leaves out. Only matters with <see cref="UseGeometry"/> and
+    /// <see cref="GenerateLayerQueryOption.UseFilter"/>; the where clause still applies. These rows come from a query
+    /// beside the replica: edits to them sync up by GlobalID, but the replica does not bring down their server changes.
+    /// </summary>
+    public bool IncludeFeaturesWithNullGeometry { get; init; }
 
     /// <summary>Pull in rows of related tables (origin to destination).</summary>
     public bool IncludeRelated { get; init; } = true;

@@ -31,7 +31,7 @@ public sealed class OfflineMapJobExecutor(OfflineMapJobRunner runner, PortalAcce
                 {
                     PortalUrl = portal.PortalUrl,
                     WebMapItemId = job.WebMapId,
-                    ParametersJson = string.IsNullOrWhiteSpace(job.ParametersJson) ? null : job.ParametersJson,
+                    ParametersJson = job.ParametersJson,
                     OverridesJson = string.IsNullOrWhiteSpace(job.OverridesJson) ? null : job.OverridesJson,
                     AreaGeoJson = job.AreaGeoJson,
                     PackageDirectory = context.PackageDirectory,

@@ -62,14 +62,14 @@ public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
         var overrides = request.OverridesJson is null ? null : OfflineJson.DeserializeOverrides(request.OverridesJson);
         var task = await factory.CreateAsync(request.PortalUrl, request.WebMapItemId, credential, cancellationToken).ConfigureAwait(false);
         GenerateOfflineMapParameters parameters;
-        if (request.ParametersJson is null)
+        if (IsEmptyObject(request.ParametersJson))
         {
             parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(
                 area ?? throw new ArgumentException("The job has neither parameters nor an area.", nameof(request)), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            parameters = OfflineJson.DeserializeParameters(WithArea(request.ParametersJson, area));
+            parameters = OfflineJson.DeserializeParameters(WithArea(request.ParametersJson!, area));
         }
         var job = task.GenerateOfflineMap(parameters, request.PackageDirectory, overrides, request.CreatedBy, request.TemporaryDirectory);
         return await job.RunAsync(progress, messages, cancellationToken).ConfigureAwait(false);
@@ -88,6 +88,27 @@ public sealed class OfflineMapJobRunner(OfflineMapTaskFactory factory)
         catch (FormatException e)
         {
             throw new ArgumentException("The job's area cannot be read: " + e.Message, nameof(geoJson), e);
+        }
+    }
+
+    /// <summary>
+    /// True when the JSON chooses no option (null, blank, <c>{}</c>, or only an area): the job then takes the web map
+    /// author's defaults, as <see cref="OfflineMapTask.CreateDefaultGenerateOfflineMapParametersAsync"/> gives them.
+    /// </summary>
+    internal static bool IsEmptyObject(string? parametersJson)
+    {
+        if (string.IsNullOrWhiteSpace(parametersJson))
+        {
+            return true;
+        }
+        try
+        {
+            return JsonNode.Parse(parametersJson) is JsonObject node
+                && node.All(p => string.Equals(p.Key, "areaOfInterest", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (JsonException)
+        {
+            return false; // unreadable JSON is reported where it is read
         }
     }
 

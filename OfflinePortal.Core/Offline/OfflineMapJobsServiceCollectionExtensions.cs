@@ -10,13 +10,15 @@ public static class OfflineMapJobsServiceCollectionExtensions
 {
     /// <summary>
     /// Makes the portal's jobs generate offline maps: the offline engine (<see cref="OfflineServiceCollectionExtensions.AddOfflineMaps"/>)
-    /// as the <see cref="IJobExecutor"/>, reading the source portal and its credential from <see cref="PortalAccessProvider"/>.
+    /// as the <see cref="IJobExecutor"/>, reading the source portal and its credential from <see cref="PortalAccessProvider"/>,
+    /// and its checks of a job's options before the job is queued (<see cref="OfflineJobRequestValidator"/>).
     /// </summary>
     public static IServiceCollection AddOfflineMapJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOfflineMaps(configuration);
         services.TryAddSingleton<PortalAccessProvider>();
         services.TryAddSingleton<IJobExecutor, OfflineMapJobExecutor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobRequestValidator, OfflineJobRequestValidator>());
         return services;
     }
 }

@@ -250,15 +250,7 @@ public sealed class OfflineMapService(
         {
             throw RequestValidationException.For("webMapId", $"Area '{area.Name}' belongs to web map {area.WebMapId}, not {request.WebMapId}.");
         }
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (field, messages) in OfflineParameterChoices.ValidateByField(request.Parameters))
-        {
-            errors[field.ToString()] = [.. messages];
-        }
-        if (request.Parameters.ItemInfo?.Thumbnail is { } thumbnail && ItemThumbnail.Validate(thumbnail) is { } thumbnailError)
-        {
-            errors[nameof(OfflineOptionField.ItemInfo)] = [.. errors.GetValueOrDefault(nameof(OfflineOptionField.ItemInfo)) ?? [], thumbnailError];
-        }
+        var errors = OfflineJobRequestValidator.ValidateOptions(request.Parameters);
         if (errors.Count > 0)
         {
             throw new RequestValidationException(errors);

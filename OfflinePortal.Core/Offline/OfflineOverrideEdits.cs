@@ -25,6 +25,8 @@ public sealed record LayerOptionEdit
     public bool? IncludeRelated { get; init; }
 
     public bool? UseGeometry { get; init; }
+
+    public bool? IncludeFeaturesWithNullGeometry { get; init; }
 }
 
 /// <summary>
@@ -187,6 +189,7 @@ public sealed record OfflineOverrideEdits
         QueryOption = edit.QueryOption ?? option.QueryOption,
         IncludeRelated = edit.IncludeRelated ?? option.IncludeRelated,
         UseGeometry = edit.UseGeometry ?? option.UseGeometry,
+        IncludeFeaturesWithNullGeometry = edit.IncludeFeaturesWithNullGeometry ?? option.IncludeFeaturesWithNullGeometry,
     };
 
     /// <summary>A deep enough copy: new collections (with the same key comparers), the records themselves are immutable.</summary>

@@ -49,7 +49,7 @@ internal sealed class FeatureEditor(SqliteConnection conn, SqliteTransaction tx,
         string? gid = null;
         try
         {
-            var (values, geometry) = ParseFeature(layer, feature, forAdd: true);
+            var (values, geometry) = ParseFeature(layer, feature);
             if (keepGlobalId)
             {
                 gid = GlobalIds.Normalize(ReadAttribute(feature, LayerDef.GlobalIdField) as string)
@@ -108,7 +108,7 @@ internal sealed class FeatureEditor(SqliteConnection conn, SqliteTransaction tx,
             {
                 throw new EditRejectedException(1019, "Object is missing.");
             }
-            var (values, geometry) = ParseFeature(layer, feature, forAdd: false);
+            var (values, geometry) = ParseFeature(layer, feature);
             return UpdateRow(layer, row.Value, values, geometry);
         }
         catch (EditRejectedException e)
@@ -429,7 +429,7 @@ internal sealed class FeatureEditor(SqliteConnection conn, SqliteTransaction tx,
     }
 
     /// <summary>Reads a feature's editable attributes (converted to the stored types) and its geometry in Web Mercator.</summary>
-    private static (Dictionary<string, object?> Values, Geometry? Geometry) ParseFeature(LayerDef layer, JsonElement feature, bool forAdd)
+    private static (Dictionary<string, object?> Values, Geometry? Geometry) ParseFeature(LayerDef layer, JsonElement feature)
     {
         if (feature.ValueKind != JsonValueKind.Object)
         {
@@ -477,10 +477,8 @@ internal sealed class FeatureEditor(SqliteConnection conn, SqliteTransaction tx,
                 throw new EditRejectedException(1000, $"The geometry does not match the layer's type {layer.EsriGeometryType}.");
             }
         }
-        if (forAdd && !layer.IsTable && geometry is null)
-        {
-            throw new EditRejectedException(1000, "A feature added to a layer needs a geometry.");
-        }
+        // Like ArcGIS, a feature may be added without a geometry (an asset entered in the office, located later on
+        // site): it is stored with a null shape, outside the spatial index, so no area filter selects it.
         return (values, geometry);
     }
 

@@ -173,6 +173,10 @@ internal static class FeatureJson
             ["supportsApplyEditsWithGlobalIds"] = true,
             ["supportsReturnDeleteResults"] = true,
             ["supportsRelationshipsResource"] = s.Relationships.Count > 0,
+            // Sent by ArcGIS Online on every hosted feature service root; the sample supports neither split nor tracking.
+            ["advancedEditingCapabilities"] = new JsonObject { ["supportsSplit"] = false, ["supportsReturnServiceEditsInSourceSR"] = false },
+            ["isLocationTrackingService"] = false,
+            ["isLocationTrackingView"] = false,
             ["editorTrackingInfo"] = EditorTracking(),
             ["xssPreventionInfo"] = new JsonObject { ["xssPreventionEnabled"] = true, ["xssPreventionRule"] = "InputOnly", ["xssInputRule"] = "rejectInvalid" },
             ["layers"] = new JsonArray([.. s.Layers.Where(l => !l.IsTable).Select(l => (JsonNode)new JsonObject

@@ -609,7 +609,15 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             }
         }
 
-        async Task<(long Gen, List<UploadResult> Results)> Upload(CancellationToken ct)
+        // Read from the request now: an async job runs after the response, when the HttpContext is gone.
+        var editorName = tokens.UserOf(r.Token) ?? d.Owner;
+        var serviceUrl = $"{r.ServicesUrl}/{s.Name}/FeatureServer";
+
+        static bool Downloads(string direction) => direction is "bidirectional" or "download";
+
+        // A layer that did not download keeps the generation the client sent: moving it on would make the client skip
+        // the changes made in between, which it has not received yet.
+        async Task<(long Gen, List<UploadResult> Results, Dictionary<int, long> Gens)> Upload(CancellationToken ct)
         {
             try
             {
@@ -620,7 +628,7 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
                         throw UnknownReplica(d.Id);
                     }
                     var gen = SampleStore.NextGeneration(conn, tx, s.Name);
-                    var ed = new FeatureEditor(conn, tx, gen, store.NowMs, tokens.UserOf(r.Token) ?? d.Owner);
+                    var ed = new FeatureEditor(conn, tx, gen, store.NowMs, editorName);
                     var results = uploads.Select(u => new UploadResult(u.Layer.Id,
                         [.. u.Adds.Select(a => ed.Add(u.Layer, a, keepGlobalId: true))],
                         [.. u.Updates.Select(a => ed.Update(u.Layer, a, byGlobalId: true))],
@@ -640,17 +648,17 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
                     var gens = new Dictionary<int, long>(replica.Gens);
                     if (d.SyncModel == "perLayer")
                     {
-                        foreach (var lid in plan.Keys)
+                        foreach (var (lid, p) in plan)
                         {
-                            gens[lid] = gen;
+                            gens[lid] = Downloads(p.Direction) ? gen : p.ClientGen;
                         }
                     }
-                    else
+                    else if (plan.Count > 0)
                     {
-                        gens[-1] = gen;
+                        gens[-1] = plan.Values.Any(p => Downloads(p.Direction)) ? gen : plan.Values.First().ClientGen;
                     }
                     ReplicaStore.UpdateGens(conn, tx, d.Id, gens, store.NowMs);
-                    return (gen, results);
+                    return (gen, results, gens);
                 }, ct).ConfigureAwait(false);
             }
             catch (EditsRolledBackException e)
@@ -659,9 +667,9 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             }
         }
 
-        async Task<(string ResponseType, string? File, long Changes)> Download(long gen, string fileTransport, CancellationToken ct)
+        async Task<(string ResponseType, string? File, long Changes)> Download(long gen, IReadOnlyDictionary<int, long> gens, string fileTransport, CancellationToken ct)
         {
-            var downloads = plan.Where(p => p.Value.Direction is "bidirectional" or "download").ToDictionary(p => p.Key, p => p.Value.ClientGen);
+            var downloads = plan.Where(p => Downloads(p.Value.Direction)).ToDictionary(p => p.Key, p => p.Value.ClientGen);
             if (downloads.Count == 0 || !HasChanges(s, downloads, gen))
             {
                 return ("esriReplicaResponseTypeNoEdits", null, 0);
@@ -673,13 +681,13 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             await using (var w = new Utf8JsonWriter(file))
             {
                 using var snapshot = store.OpenSnapshot();
-                var content = new ReplicaContent(snapshot.Connection, s, d, $"{r.ServicesUrl}/{s.Name}/FeatureServer");
+                var content = new ReplicaContent(snapshot.Connection, s, d, serviceUrl);
                 w.WriteStartObject();
                 w.WriteString("replicaName", d.Name);
                 w.WriteString("replicaID", d.Id);
                 w.WriteString("transportType", fileTransport);
                 w.WriteString("responseType", "esriReplicaResponseTypeEdits");
-                WriteGens(w, d, d.SyncModel == "perLayer" ? d.Layers.ToDictionary(l => l.Id, l => plan.ContainsKey(l.Id) ? gen : replica.Gens.GetValueOrDefault(l.Id)) : new Dictionary<int, long> { [-1] = gen });
+                WriteGens(w, d, gens);
                 changes = await content.WriteEditsAsync(w, downloads, gen, d.AttachmentsSyncDirection == "bidirectional" && d.ReturnAttachments, ct).ConfigureAwait(false);
                 w.WriteEndObject();
             }
@@ -703,9 +711,9 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             _ = Task.Run(() => RunJob(job, async ct =>
             {
                 job.Status = "ImportChanges";
-                var (gen, _) = await Upload(ct).ConfigureAwait(false);
+                var (gen, _, gens) = await Upload(ct).ConfigureAwait(false);
                 job.Status = "ExportChanges";
-                var (type, file, _) = await Download(gen, "esriTransportTypeUrl", ct).ConfigureAwait(false);
+                var (type, file, _) = await Download(gen, gens, "esriTransportTypeUrl", ct).ConfigureAwait(false);
                 job.ResponseType = type;
                 job.ResultUrl = file is null ? null : $"{filesUrl}/{Path.GetFileName(file)}";
                 await Finish(ct).ConfigureAwait(false);
@@ -714,8 +722,8 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             return;
         }
 
-        var (newGen, uploadResults) = await Upload(r.Aborted).ConfigureAwait(false);
-        var (responseType, deltaFile, _) = await Download(newGen, transport, r.Aborted).ConfigureAwait(false);
+        var (newGen, uploadResults, gensOut) = await Upload(r.Aborted).ConfigureAwait(false);
+        var (responseType, deltaFile, _) = await Download(newGen, gensOut, transport, r.Aborted).ConfigureAwait(false);
         await Finish(r.Aborted).ConfigureAwait(false);
         JsonElement? inline = null;
         if (deltaFile is not null && transport == "esriTransportTypeEmbedded")
@@ -724,9 +732,6 @@ internal sealed class ReplicaEndpoints(SampleStore store, TokenService tokens, I
             inline = doc.RootElement.TryGetProperty("edits", out var e) ? e.Clone() : null;
             File.Delete(deltaFile);
         }
-        var gensOut = d.SyncModel == "perLayer"
-            ? d.Layers.ToDictionary(l => l.Id, l => plan.ContainsKey(l.Id) ? newGen : replica.Gens.GetValueOrDefault(l.Id))
-            : new Dictionary<int, long> { [-1] = newGen };
         await ArcGisResponse.WriteAsync(r.Context, r.Format, w =>
         {
             w.WriteStartObject();

@@ -158,6 +158,8 @@ internal sealed class PortalCatalog
             ["id"] = id,
             ["layerType"] = "ArcGISFeatureLayer",
             ["url"] = url,
+            // Legacy display mode (1 = on demand) that older web maps and their readers still carry.
+            ["mode"] = 1,
             ["visibility"] = true,
             ["opacity"] = opacity,
             ["title"] = title,
@@ -292,6 +294,10 @@ internal sealed class PortalCatalog
             ["editableLayers"] = new JsonObject { ["download"] = "featuresAndAttachments", ["sync"] = "syncFeaturesAndAttachments" },
             ["readonlyLayers"] = new JsonObject { ["downloadAttachments"] = true },
             ["offlinebasemap"] = new JsonObject { ["referenceBasemapName"] = "AshlandBasemap.tpkx" },
+            // Defaults made explicit, as the web map specification's example shows them: tables come with their rows,
+            // and no sync data options (the services advertise supportedSyncDataOptions 0).
+            ["tables"] = new JsonObject { ["includeRows"] = true },
+            ["syncDataOptions"] = 0,
         };
         if (connected is not null)
         {

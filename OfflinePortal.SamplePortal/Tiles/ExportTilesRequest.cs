@@ -30,6 +30,15 @@ internal sealed record ExportTilesRequest(
             .Select(name => (name, value: request.Get(name)))
             .Where(p => p.value is not null)
             .ToDictionary(p => p.name, p => p.value!, StringComparer.Ordinal);
+        // ArcGIS Server runs exportTiles as the ExportTiles GP tool, whose job lists its own parameter names
+        // (doc-example-vectortileserver-exportTiles-job-enterprise.json); give the client's values under those too.
+        inputs["export_extent"] = request.Get("exportExtent") ?? "DEFAULT";
+        inputs["tile_package"] = tilePackage ? "true" : "false";
+        inputs["storage_format_type"] = storageFormat;
+        if ((request.Get("areaOfInterest") ?? request.Get("polygon")) is { } areaOfInterest)
+        {
+            inputs["area_of_interest"] = areaOfInterest;
+        }
         return new ExportTilesRequest(levels, area, tilePackage, storageFormat, inputs);
     }
 

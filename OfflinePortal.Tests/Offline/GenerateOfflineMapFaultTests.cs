@@ -30,7 +30,7 @@ public sealed class GenerateOfflineMapFaultTests(SamplePortalEngineFixture fixtu
         string folder, GenerateOfflineMapParameterOverrides? overrides = null, Action<GenerateOfflineMapProgress>? onProgress = null, CancellationToken cancellationToken = default)
     {
         var messages = new List<JobMessage>();
-        var result = await task.GenerateOfflineMap(parameters, folder, overrides).RunAsync(
+        var result = await task.GenerateOfflineMap(parameters, folder, overrides).RunCheckedAsync(
             onProgress is null ? null : new Callback<GenerateOfflineMapProgress>(onProgress),
             new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } }),
             cancellationToken);

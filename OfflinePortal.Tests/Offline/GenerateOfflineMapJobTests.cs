@@ -24,7 +24,7 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
     {
         var messages = new List<JobMessage>();
         var progress = new List<GenerateOfflineMapProgress>();
-        var result = await task.GenerateOfflineMap(parameters, folder, overrides).RunAsync(
+        var result = await task.GenerateOfflineMap(parameters, folder, overrides).RunCheckedAsync(
             new Callback<GenerateOfflineMapProgress>(p => { lock (progress) { progress.Add(p); } }),
             new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } }));
         return (result, messages, progress);
@@ -40,6 +40,28 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
     private static string Errors(GenerateOfflineMapResult result) =>
         string.Join("\n", result.LayerErrors.Values.Concat(result.TableErrors.Values).Select(e => $"{e.Id}: {e.Message}"));
 
+    /// <summary>
+    /// Every layer and table of a Hydrant Maintenance package against the services' own counts for the same area and
+    /// filters: hydrants with the map's definition expression, inspections related to those hydrants.
+    /// </summary>
+    private async Task<Dictionary<string, long>> AssertHydrantMaintenanceCountsAsync(PackageFolder folder, EsriGeometry area)
+    {
+        var water = new Dictionary<string, long>
+        {
+            ["Hydrants"] = await Probe.CountAsync(Layer("WaterNetwork", 0), NotRetired, area),
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: area),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: area),
+            ["Inspections"] = await Probe.CountRelatedRowsAsync("WaterNetwork", 3, NotRetired, area),
+        };
+        PackageChecks.LayerCountsEqual(folder.Data("WaterNetwork.gpkg"), water);
+        PackageChecks.LayerCountsEqual(folder.Data("PressureZones.gpkg"), new Dictionary<string, long>
+        {
+            ["PressureZones"] = await Probe.CountAsync(Layer("PressureZones", 0), area: area),
+        });
+        Assert.True(water["Hydrants"] > 0 && water["Inspections"] > 0, "the test area needs hydrants with inspections");
+        return water;
+    }
+
     [Fact]
     public async Task HydrantMaintenance_DefaultParameters_WritesValidPackageMatchingServiceCounts()
     {
@@ -53,13 +75,7 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         Assert.Equal(folder.Path, result.PackageDirectory);
         PackageChecks.AllGeoPackagesValid(folder.Path);
         PackageChecks.NoTemporarySiblings(folder.Path);
-        var water = PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"));
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.Block), water["Hydrants"]);
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.Block), water["Valves"]);
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.Block), water["Mains"]);
-        var hydrantIds = await Probe.ValuesAsync(Layer("WaterNetwork", 0), "GlobalID", NotRetired, TestAreas.Block);
-        Assert.Equal(await Probe.CountRelatedAsync(Layer("WaterNetwork", 3), "HYDRANTGUID", hydrantIds), water["Inspections"]);
-        Assert.Equal(await Probe.CountAsync(Layer("PressureZones", 0), area: TestAreas.Block), PackageChecks.OgrCounts(folder.Data("PressureZones.gpkg"))["PressureZones"]);
+        var water = await AssertHydrantMaintenanceCountsAsync(folder, TestAreas.Block);
         Assert.Equal(await Probe.CountAttachmentsAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.Block),
             PackageChecks.Scalar(folder.Data("WaterNetwork.gpkg"), "SELECT count(*) FROM Hydrants__ATTACH"));
         Assert.Equal(PackageChecks.Scalar(folder.Data("WaterNetwork.gpkg"), "SELECT count(*) FROM Hydrants__ATTACH"),
@@ -110,10 +126,25 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         Assert.Equal(["Retired_0"], result.LayerErrors.Keys);
         Assert.Contains("cannot be reached", result.LayerErrors["Retired_0"].Message, StringComparison.Ordinal);
         PackageChecks.AllGeoPackagesValid(folder.Path);
-        Assert.Equal(await Probe.CountAsync(Layer("CriticalCustomers", 0), area: TestAreas.Block),
-            PackageChecks.OgrCounts(folder.Data("CriticalCustomers.gpkg"))["CriticalCustomers"]);
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 0), "STATUS = 'NeedsRepair'", TestAreas.Block),
-            PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"))["Hydrants"]);
+        const string needsRepair = "STATUS = 'NeedsRepair'";
+        PackageChecks.LayerCountsEqual(folder.Data("CriticalCustomers.gpkg"), new Dictionary<string, long>
+        {
+            ["CriticalCustomers"] = await Probe.CountAsync(Layer("CriticalCustomers", 0), area: TestAreas.Block),
+        });
+        // Hydrants_inservice stays online: only the hydrants needing repair, and the inspections related to them, go offline.
+        PackageChecks.LayerCountsEqual(folder.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Hydrants"] = await Probe.CountAsync(Layer("WaterNetwork", 0), needsRepair, TestAreas.Block),
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.Block),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.Block),
+            ["Inspections"] = await Probe.CountRelatedRowsAsync("WaterNetwork", 3, needsRepair, TestAreas.Block),
+        });
+        PackageChecks.LayerCountsEqual(folder.Data("PressureZones.gpkg"), new Dictionary<string, long>
+        {
+            ["PressureZones"] = await Probe.CountAsync(Layer("PressureZones", 0), area: TestAreas.Block),
+        });
+        Assert.Equal(["CriticalCustomers.gpkg", "PressureZones.gpkg", "WaterNetwork.gpkg"],
+            Directory.EnumerateFiles(Path.Combine(folder.Path, "data"), "*.gpkg").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(0, PackageChecks.Scalar(folder.Data("CriticalCustomers.gpkg"), "SELECT count(*) FROM sqlite_master WHERE name = 'op_replica'"));
         Assert.True(File.Exists(folder.Tiles("Ashland_Vector_Basemap.mbtiles")));
         Assert.True(File.Exists(folder.Tiles("Ashland_Vector_Basemap.style.json")));
@@ -146,7 +177,12 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         PackageChecks.AllGeoPackagesValid(folder.Path);
         var water = PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"));
         Assert.Equal(["Mains", "Valves"], water.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock), water["Valves"]);
+        PackageChecks.LayerCountsEqual(folder.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.SmallBlock),
+        });
+        Assert.Equal(["WaterNetwork.gpkg"], Directory.EnumerateFiles(Path.Combine(folder.Path, "data"), "*.gpkg").Select(Path.GetFileName));
         Assert.Equal(13, PackageChecks.Scalar(folder.Tiles("Ashland_Vector_Basemap.mbtiles"), "SELECT max(zoom_level) FROM tiles"));
     }
 
@@ -248,6 +284,88 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         Assert.Contains("reference basemap", PackageChecks.ManifestLayer(manifest, "Basemap_tiled").GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReferenceBasemap_CustomDirectoryAndFilename_LandInMapAndManifestExactly()
+    {
+        using var folder = new PackageFolder("reference-custom");
+        var (task, parameters) = await HydrantsAsync(basemap: true);
+        const string directory = "/storage/emulated/0/Crew 7/basemaps";
+        const string file = "Ashland north 2026.tpkx";
+
+        var (result, _, _) = await RunAsync(task, parameters with { ReferenceBasemapDirectory = directory, ReferenceBasemapFilename = file }, folder.Path);
+
+        Assert.False(result.HasErrors, Errors(result));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "tiles")));
+        using var map = PackageChecks.MapJson(folder.Path);
+        var basemap = Assert.Single(map.RootElement.GetProperty("baseMap").GetProperty("baseMapLayers").EnumerateArray());
+        Assert.Equal(directory + "/" + file, basemap.GetProperty("url").GetString());
+        Assert.Equal("Ashland north 2026", basemap.GetProperty("title").GetString());
+        Assert.Equal(directory, basemap.GetProperty("offline").GetProperty("directory").GetString());
+        Assert.Equal(file, basemap.GetProperty("offline").GetProperty("file").GetString());
+        // The author's name stays only in the copied applicationProperties, never in the basemap the device opens.
+        Assert.DoesNotContain("AshlandBasemap.tpkx", map.RootElement.GetProperty("baseMap").GetRawText(), StringComparison.Ordinal);
+        using var manifest = PackageChecks.Manifest(folder.Path);
+        var stored = manifest.RootElement.GetProperty("parameters").GetProperty("parameters");
+        Assert.Equal(directory, stored.GetProperty("referenceBasemapDirectory").GetString());
+        Assert.Equal(file, stored.GetProperty("referenceBasemapFilename").GetString());
+        Assert.Contains($"'{file}'", PackageChecks.ManifestLayer(manifest, "Basemap_tiled").GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AreaOfInterest_WebMercatorEnvelope_EveryLayerMatchesTheServicesForThatArea()
+    {
+        using var folder = new PackageFolder("mercator");
+        var area = TestAreas.BlockWebMercator;
+        var (task, parameters) = await HydrantsAsync(area);
+
+        var (result, _, _) = await RunAsync(task, parameters, folder.Path);
+
+        Assert.False(result.HasErrors, Errors(result));
+        var water = await AssertHydrantMaintenanceCountsAsync(folder, area);
+        // The same block as in WGS 84: the engine read the Web Mercator coordinates as metres, not degrees.
+        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.Block), water["Hydrants"]);
+        using var manifest = PackageChecks.Manifest(folder.Path);
+        Assert.Equal("Polygon", manifest.RootElement.GetProperty("areaOfInterest").GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("triangle")]
+    [InlineData("L-shape")]
+    public async Task AreaOfInterest_NonRectangularPolygon_EveryLayerMatchesTheServicesForThatPolygon(string shape)
+    {
+        using var folder = new PackageFolder(shape);
+        var area = shape == "triangle" ? TestAreas.Triangle : TestAreas.LShape;
+        var (task, parameters) = await HydrantsAsync(area);
+
+        var (result, _, _) = await RunAsync(task, parameters, folder.Path);
+
+        Assert.False(result.HasErrors, Errors(result));
+        var water = await AssertHydrantMaintenanceCountsAsync(folder, area);
+        // Both shapes leave out part of their envelope (the block): the polygon, not its envelope, chose the features.
+        Assert.True(water["Hydrants"] < await Probe.CountAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.Block), "hydrants of the whole envelope");
+        Assert.True(water["Valves"] < await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.Block), "valves of the whole envelope");
+    }
+
+    [Fact]
+    public async Task MinScale_LessCoarse_TileGeoPackageStartsAtTheFinerLevel()
+    {
+        using var folder = new PackageFolder("min-scale");
+        var (task, parameters) = await HydrantsAsync(basemap: true);
+        // 1:40,000 leaves out level 13 (1:72,224), which the tests' usual 1:80,000 takes; levels 14 (1:36,112) and 15 (1:18,056) remain.
+        parameters = parameters with { MinScale = 40_000 };
+        var overrides = await task.CreateGenerateOfflineMapParameterOverridesAsync(parameters);
+
+        var (result, _, _) = await RunAsync(task, parameters, folder.Path);
+
+        Assert.False(result.HasErrors, Errors(result));
+        var tiles = folder.Tiles("Ashland_Basemap.gpkg");
+        Assert.Equal(2, PackageChecks.Scalar(tiles, "SELECT count(DISTINCT zoom_level) FROM Ashland_Basemap"));
+        Assert.Equal(14, PackageChecks.Scalar(tiles, "SELECT min(zoom_level) FROM Ashland_Basemap"));
+        Assert.Equal(15, PackageChecks.Scalar(tiles, "SELECT max(zoom_level) FROM Ashland_Basemap"));
+        Assert.Equal([14, 15], overrides.ExportTileCacheParameters["Basemap_tiled"].LevelIds);
+        Assert.Equal(result.Manifest!.Layers.Single(l => l.Id == "Basemap_tiled").TileCount, PackageChecks.Scalar(tiles, "SELECT count(*) FROM Ashland_Basemap"));
+    }
+
     [Theory]
     [InlineData(GenerateOfflineMapOnlineOnlyServicesOption.Exclude)]
     [InlineData(GenerateOfflineMapOnlineOnlyServicesOption.Include)]
@@ -332,6 +450,15 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
 
         Assert.Equal(filtered, PackageChecks.OgrCounts(on.Data("WaterNetwork.gpkg"))["Hydrants"]);
         Assert.Equal(all, PackageChecks.OgrCounts(off.Data("WaterNetwork.gpkg"))["Hydrants"]);
+        await AssertHydrantMaintenanceCountsAsync(on, TestAreas.Block);
+        // Without the filter the retired hydrants come, and with them their inspections (related only still holds).
+        PackageChecks.LayerCountsEqual(off.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Hydrants"] = all,
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.Block),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.Block),
+            ["Inspections"] = await Probe.CountRelatedRowsAsync("WaterNetwork", 3, "1=1", TestAreas.Block),
+        });
     }
 
     [Fact]
@@ -349,6 +476,8 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
 
         Assert.True(allCount > relatedCount);
         Assert.Equal(relatedCount, PackageChecks.OgrCounts(related.Data("WaterNetwork.gpkg"))["Inspections"]);
+        Assert.Equal(relatedCount, await Probe.CountRelatedRowsAsync("WaterNetwork", 3, NotRetired, TestAreas.SmallBlock));
+        await AssertHydrantMaintenanceCountsAsync(related, TestAreas.SmallBlock);
         Assert.Equal(allCount, PackageChecks.OgrCounts(all.Data("WaterNetwork.gpkg"))["Inspections"]);
         // The relationship class maps each inspection to its hydrant.
         Assert.Equal(relatedCount, PackageChecks.Scalar(related.Data("WaterNetwork.gpkg"), "SELECT count(*) FROM Hydrants__REL0"));
@@ -565,7 +694,7 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         json.Remove("areaOfInterest");
         var seenTemporary = false;
 
-        var result = await runner.RunAsync(new OfflineMapJobRequest
+        var result = OfflineJobs.Checked(await runner.RunAsync(new OfflineMapJobRequest
         {
             PortalUrl = fixture.PortalUrl,
             WebMapItemId = SampleItemIds.HydrantMaintenanceMap,
@@ -576,13 +705,19 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
             TemporaryDirectory = temporary,
             CreatedBy = "supervisor@example.com",
         }, progress: new Callback<GenerateOfflineMapProgress>(_ => seenTemporary |= Directory.Exists(temporary)),
-            messages: new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } }));
+            messages: new Callback<JobMessage>(m => { lock (messages) { messages.Add(m); } })));
 
         Assert.False(result.HasErrors, Errors(result));
         Assert.True(seenTemporary);
         Assert.False(Directory.Exists(temporary));
         Assert.False(File.Exists(folder.Data("PressureZones.gpkg")));
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock), PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"))["Valves"]);
+        PackageChecks.LayerCountsEqual(folder.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Hydrants"] = await Probe.CountAsync(Layer("WaterNetwork", 0), NotRetired, TestAreas.SmallBlock),
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.SmallBlock),
+            ["Inspections"] = await Probe.CountRelatedRowsAsync("WaterNetwork", 3, NotRetired, TestAreas.SmallBlock),
+        });
         using var manifest = PackageChecks.Manifest(folder.Path);
         Assert.Equal("supervisor@example.com", manifest.RootElement.GetProperty("createdBy").GetString());
         Assert.NotEmpty(messages);
@@ -594,16 +729,20 @@ public sealed class GenerateOfflineMapJobTests(SamplePortalEngineFixture fixture
         using var folder = new PackageFolder("runner-defaults");
         var runner = new OfflineMapJobRunner(fixture.Engine.Factory);
 
-        var result = await runner.RunAsync(new OfflineMapJobRequest
+        var result = OfflineJobs.Checked(await runner.RunAsync(new OfflineMapJobRequest
         {
             PortalUrl = fixture.PortalUrl,
             WebMapItemId = SampleItemIds.ValveExercisingMap,
             AreaGeoJson = """{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-122.715,42.185],[-122.705,42.185],[-122.705,42.195],[-122.715,42.195],[-122.715,42.185]]]}}""",
             PackageDirectory = folder.Path,
-        });
+        }));
 
         Assert.False(result.HasErrors, Errors(result));
-        Assert.Equal(await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.SmallBlock), PackageChecks.OgrCounts(folder.Data("WaterNetwork.gpkg"))["Mains"]);
+        PackageChecks.LayerCountsEqual(folder.Data("WaterNetwork.gpkg"), new Dictionary<string, long>
+        {
+            ["Valves"] = await Probe.CountAsync(Layer("WaterNetwork", 1), area: TestAreas.SmallBlock),
+            ["Mains"] = await Probe.CountAsync(Layer("WaterNetwork", 2), area: TestAreas.SmallBlock),
+        });
         Assert.Equal(0d, result.Manifest!.Parameters!.Value.GetProperty("parameters").GetProperty("maxScale").GetDouble());
     }
 

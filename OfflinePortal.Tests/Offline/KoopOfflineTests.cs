@@ -73,7 +73,7 @@ public sealed class KoopOfflineTests(KoopFixture fixture) : IClassFixture<KoopFi
         var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(KoopFixture.Area);
         var expected = await probe.CountAsync(fixture.Koop.FeatureServerUrl("crew_points") + "/0", area: KoopFixture.Area);
 
-        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunAsync();
+        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync();
 
         Assert.False(result.HasErrors, string.Join("; ", result.LayerErrors.Values.Select(e => e.Message)));
         Assert.Equal(KoopFixture.PointCount, expected);

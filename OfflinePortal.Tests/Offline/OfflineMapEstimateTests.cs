@@ -33,7 +33,7 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
         var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(TestAreas.BlockPolygon, TestAreas.MinScale, 9_000);
 
         var estimate = await task.EstimateAsync(parameters);
-        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunAsync();
+        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync();
 
         Assert.False(result.HasErrors);
         var basemap = Assert.Single(estimate.TileLayers);
@@ -55,7 +55,7 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
         var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(TestAreas.Block, TestAreas.MinScale, 9_000);
 
         var estimate = await task.EstimateAsync(parameters);
-        await task.GenerateOfflineMap(parameters, folder.Path).RunAsync();
+        await task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync();
 
         var vector = Assert.Single(estimate.TileLayers);
         Assert.Equal(OfflineLayerKind.VectorTileLayer, vector.Kind);
@@ -114,7 +114,7 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
         var replicasBefore = (await fixture.Probe.ReplicaIdsAsync("WaterNetwork")).Count;
 
         var estimate = await task.EstimateAsync(parameters);
-        var error = await Assert.ThrowsAsync<GenerateOfflineMapException>(() => task.GenerateOfflineMap(parameters, folder.Path).RunAsync());
+        var error = await Assert.ThrowsAsync<GenerateOfflineMapException>(() => task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync());
 
         Assert.False(estimate.CanRun);
         var violation = Assert.Single(estimate.LimitViolations);
@@ -136,7 +136,7 @@ public sealed class OfflineMapEstimateTests(SamplePortalEngineFixture fixture) :
         var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(across, TestAreas.MinScale, TestAreas.MaxScale);
 
         var estimate = await task.EstimateAsync(parameters);
-        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunAsync();
+        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync();
 
         Assert.False(result.HasErrors, string.Join("; ", result.LayerErrors.Values.Select(e => e.Message)));
         var tiles = folder.Tiles("Ashland_Basemap.gpkg");

@@ -81,7 +81,7 @@ public sealed class VectorTileResourcesTests : IAsyncLifetime
         var parameters = await task.CreateDefaultGenerateOfflineMapParametersAsync(area, maxScale: 36_978_595);
 
         var estimate = await task.EstimateAsync(parameters);
-        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunAsync();
+        var result = await task.GenerateOfflineMap(parameters, folder.Path).RunCheckedAsync();
 
         Assert.False(result.HasErrors, string.Join("; ", result.LayerErrors.Values.Select(e => e.Message)));
         Assert.Equal(estimate.TileCount, PackageChecks.Scalar(folder.Tiles("Streets.mbtiles"), "SELECT count(*) FROM tiles"));

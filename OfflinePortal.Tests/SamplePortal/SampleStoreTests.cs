@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -101,5 +104,90 @@ public sealed class SampleStoreTests : IDisposable
         Assert.Equal(expected, read.Count);
         Assert.All(read, f => Assert.True(box.Contains(f.Geometry.Coordinate)));
         Assert.Contains("STATUS", read[0].Attributes.Keys);
+    }
+
+    /// <summary>SHA-256 of every row of each table (in rowid order), by table name.</summary>
+    private static Dictionary<string, string> TableDigests(string databasePath)
+    {
+        using var conn = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        conn.Open();
+        var tables = new List<string>();
+        using (var list = conn.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using var r = list.ExecuteReader();
+            while (r.Read())
+            {
+                tables.Add(r.GetString(0));
+            }
+        }
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in tables)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT * FROM \"{t}\" ORDER BY rowid";
+            using var r = cmd.ExecuteReader();
+            long rows = 0;
+            while (r.Read())
+            {
+                rows++;
+                for (var i = 0; i < r.FieldCount; i++)
+                {
+                    var v = r.GetValue(i);
+                    hash.AppendData(Encoding.UTF8.GetBytes(r.GetName(i) + "=" + (v is DBNull ? "null" : v.GetType().Name) + ":"));
+                    hash.AppendData(v is byte[] b ? b : Encoding.UTF8.GetBytes(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
+                }
+            }
+            digests[t] = rows.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(hash.GetHashAndReset());
+        }
+        return digests;
+    }
+
+    [Fact]
+    public async Task Generate_SameSettingsIntoTwoFiles_GivesIdenticalRows()
+    {
+        var other = TestPaths.NewTempDirectory("sample-store-twin");
+        try
+        {
+            using var first = NewStore(400);
+            await first.EnsureReadyAsync();
+            using var second = new SampleStore(Options.Create(new SamplePortalOptions { DataDirectory = other, HydrantCount = 400 }), null, NullLogger<SampleStore>.Instance, TimeProvider.System);
+            await second.EnsureReadyAsync();
+            Assert.NotEqual(first.DatabasePath, second.DatabasePath);
+
+            var a = TableDigests(first.DatabasePath);
+            var b = TableDigests(second.DatabasePath);
+
+            Assert.Contains("hydrants", a.Keys);
+            Assert.Contains("hydrants_attach", a.Keys);
+            Assert.Equal(a.Keys.Order(StringComparer.Ordinal), b.Keys.Order(StringComparer.Ordinal));
+            var differing = a.Keys.Where(k => a[k] != b[k]).ToList();
+            Assert.True(differing.Count == 0, "tables that differ: " + string.Join(", ", differing));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestPaths.DeleteQuietly(other);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_OtherHydrantCount_GivesOtherRows()
+    {
+        var other = TestPaths.NewTempDirectory("sample-store-other");
+        try
+        {
+            using var first = NewStore(400);
+            await first.EnsureReadyAsync();
+            using var second = new SampleStore(Options.Create(new SamplePortalOptions { DataDirectory = other, HydrantCount = 401 }), null, NullLogger<SampleStore>.Instance, TimeProvider.System);
+            await second.EnsureReadyAsync();
+            Assert.NotEqual(TableDigests(first.DatabasePath)["hydrants"], TableDigests(second.DatabasePath)["hydrants"]);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestPaths.DeleteQuietly(other);
+        }
     }
 }

@@ -11,7 +11,7 @@ using OfflinePortal.Web.Security;
 
 namespace OfflinePortal.Web.Endpoints;
 
-/// <summary>The jobs API under <c>/api/v1/jobs</c>: list, get, create, cancel, retry, log, package download, CSV export.</summary>
+/// <summary>The jobs API under <c>/api/v1/jobs</c>: list, get, create, cancel, retry, log, package download and deletion, CSV export.</summary>
 public static partial class JobsEndpoints
 {
     public static RouteGroupBuilder MapJobsEndpoints(this RouteGroupBuilder api)
@@ -25,6 +25,9 @@ public static partial class JobsEndpoints
         jobs.MapGet("/{id:guid}/log", GetLogAsync).WithName("GetJobLog");
         jobs.MapGet("/{id:guid}/package", DownloadAsync).WithName("DownloadPackage").WithSummary("The job's package as a zip (streamed).")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        jobs.MapDelete("/{id:guid}/package", DeletePackageAsync).WithName("DeletePackage")
+            .WithSummary("Deletes the job's package by hand; the job's record and log are kept and say when and by whom.")
+            .RequireAuthorization(PortalPolicies.CanOperate);
         jobs.MapPost("/", CreateAsync).WithName("CreateJob").RequireAuthorization(PortalPolicies.CanOperate);
         jobs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelJob").RequireAuthorization(PortalPolicies.CanOperate);
         jobs.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryJob").RequireAuthorization(PortalPolicies.CanOperate);
@@ -56,7 +59,7 @@ public static partial class JobsEndpoints
             ? null
             : v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime();
 
-        /// <summary>The query string that <see cref="ToQuery"/> reads back (filters only), e.g. for the CSV export link.</summary>
+        /// <summary>The query string that <see cref="ToQuery"/> reads back (filters and sort, not the page), e.g. for the CSV export link.</summary>
         public static string ToQueryString(JobQuery query)
         {
             ArgumentNullException.ThrowIfNull(query);
@@ -75,6 +78,8 @@ public static partial class JobsEndpoints
             Add("from", query.FromUtc?.ToString("O", CultureInfo.InvariantCulture));
             Add("to", query.ToUtc?.ToString("O", CultureInfo.InvariantCulture));
             Add("text", query.Text);
+            Add("sort", query.SortBy.ToString());
+            Add("desc", query.Descending ? "true" : "false");
             return Microsoft.AspNetCore.Http.QueryString.Create(parts).ToUriComponent();
         }
 
@@ -214,6 +219,28 @@ public static partial class JobsEndpoints
         }
         var fileName = PackageFileName(details.Job);
         return Results.Stream(stream => zip.WriteAsync(directory, stream, cancellationToken), "application/zip", fileName);
+    }
+
+    /// <summary>
+    /// 204 when deleted; 404 for an unknown job; 409 while the job is queued or running, or when it has no package (any more).
+    /// A download already streaming from the folder is cut off: the person deleting has decided the package must go.
+    /// </summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeletePackageAsync(
+        Guid id, HttpContext context, JobService service, CancellationToken cancellationToken)
+    {
+        var details = await service.GetAsync(id, cancellationToken);
+        if (details is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (details.PackageDeletionRefusal is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status409Conflict);
+        }
+        var actor = context.User.ToActor();
+        return await service.DeletePackageAsync(id, JobDetails.DeletedByHandReason(actor), cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem("The package was deleted or the job changed meanwhile.", statusCode: StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ExportAsync([AsParameters] JobListParameters parameters, HttpContext context, JobService service, TimeProvider time, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
     private readonly Dictionary<int, long> _attachments = [];
     private readonly Dictionary<int, LayerInfo> _infos = [];
 
+    // GlobalIDs of rows without geometry that the replica itself brought, by layer: the extra query skips them.
+    private readonly Dictionary<int, HashSet<string>> _nullGeometryInReplica = [];
+
     public string RelativePath => "data/" + fileStem + ".gpkg";
 
     private string FullPath => Path.Combine(context.PackageDirectory, "data", fileStem + ".gpkg");
@@ -171,6 +174,7 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
         {
             header = await StreamReplicaAsync(reader, writer, pending, bytes, cancellationToken).ConfigureAwait(false);
         }
+        await WriteNullGeometryBesideReplicaAsync(writer, pending, cancellationToken).ConfigureAwait(false);
         await WriteAttachmentsAsync(writer, pending, cancellationToken).ConfigureAwait(false);
         await AddRelationshipsAsync(writer, cancellationToken).ConfigureAwait(false);
 
@@ -197,6 +201,94 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
         }
         return await FinishAsync(writer, replica, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The rows without geometry of the layers whose option asks for them (a replica's extent leaves them out), with
+    /// their attachments and, for related-only tables, their related rows.
+    /// </summary>
+    private async Task WriteNullGeometryBesideReplicaAsync(FeatureGeoPackageWriter writer, List<PendingAttachment> pending, CancellationToken cancellationToken)
+    {
+        var relatedOnly = RelatedOnlyLayers();
+        var keys = RelatedKeys(relatedOnly);
+        var queried = false;
+        foreach (var layer in unit.Layers)
+        {
+            var objectIds = AttachmentObjectIds(layer);
+            queried |= await WriteNullGeometryRowsAsync(writer, layer, LayerKeys(keys, layer), objectIds, cancellationToken).ConfigureAwait(false);
+            if (objectIds is { Count: > 0 })
+            {
+                await CollectAttachmentsAsync(layer, objectIds, pending, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (queried)
+        {
+            foreach (var destination in relatedOnly)
+            {
+                await WriteRelatedRowsAsync(writer, destination, keys, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Writes a layer's rows without geometry when its option asks for them; false when it does not.</summary>
+    private async Task<bool> WriteNullGeometryRowsAsync(FeatureGeoPackageWriter writer, FeatureUnitLayer layer, List<(string Field, HashSet<string> Values)> keys,
+        List<long>? objectIds, CancellationToken cancellationToken)
+    {
+        var info = _infos[layer.LayerId];
+        if (LayerQueries.ForNullGeometry(layer.Option, info) is not { } query)
+        {
+            return false;
+        }
+        SetStep("querying features without geometry", null);
+        var features = context.Features.QueryAllAsync(LayerQueries.LayerUrl(unit, layer.LayerId), query, info, context.Credential, cancellationToken);
+        var already = _nullGeometryInReplica.GetValueOrDefault(layer.LayerId);
+        await writer.WriteFeaturesAsync(_tables[layer.LayerId],
+            Observe(WithoutGeometry(features, info, already, cancellationToken), layer.LayerId, info, keys, objectIds, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        return true;
+    }
+
+    private static async IAsyncEnumerable<EsriFeature> WithoutGeometry(IAsyncEnumerable<EsriFeature> features, LayerInfo info, HashSet<string>? already,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var feature in features.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (HasNoGeometry(feature) && !(already is not null && GlobalIdOf(feature, info) is { } id && already.Contains(id)))
+            {
+                yield return feature;
+            }
+        }
+    }
+
+    private static bool HasNoGeometry(EsriFeature feature) => feature.Geometry is null || feature.Geometry.IsEmpty;
+
+    private static string? GlobalIdOf(EsriFeature feature, LayerInfo info) =>
+        info.GlobalIdField is { } field && feature.GetAttribute(field) is { } value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+
+    private List<FeatureUnitLayer> RelatedOnlyLayers() =>
+        unit.Layers.Where(l => l.Option.QueryOption == GenerateLayerQueryOption.None && l.Option.IncludeRelated).ToList();
+
+    /// <summary>Empty sets for the key fields of every origin of the related-only tables, filled as origin rows are written.</summary>
+    private Dictionary<(int Layer, string Field), HashSet<string>> RelatedKeys(List<FeatureUnitLayer> relatedOnly)
+    {
+        var keys = new Dictionary<(int Layer, string Field), HashSet<string>>();
+        foreach (var destination in relatedOnly)
+        {
+            foreach (var origin in unit.Layers)
+            {
+                foreach (var rel in origin.Info.Relationships.Where(r => r.IsOrigin && r.RelatedTableId == destination.LayerId && r.KeyField is not null))
+                {
+                    keys[(origin.LayerId, rel.KeyField!)] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<(string Field, HashSet<string> Values)> LayerKeys(Dictionary<(int Layer, string Field), HashSet<string>> keys, FeatureUnitLayer layer) =>
+        keys.Where(k => k.Key.Layer == layer.LayerId).Select(k => (k.Key.Field, k.Value)).ToList();
+
+    private List<long>? AttachmentObjectIds(FeatureUnitLayer layer) =>
+        unit.Parameters.ReturnAttachments && _tables[layer.LayerId].AttachmentTable is not null ? [] : null;
 
     private async Task<ReplicaHeader> StreamReplicaAsync(ReplicaJsonReader reader, FeatureGeoPackageWriter writer, List<PendingAttachment> pending, long fileBytes,
         CancellationToken cancellationToken)
@@ -250,6 +342,15 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
             {
                 break;
             }
+            if (HasNoGeometry(feature.Feature) && LayerQueries.ForNullGeometry(OptionOf(layerId), _infos[layerId]) is not null
+                && GlobalIdOf(feature.Feature, _infos[layerId]) is { } globalId)
+            {
+                if (!_nullGeometryInReplica.TryGetValue(layerId, out var seen))
+                {
+                    _nullGeometryInReplica[layerId] = seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+                seen.Add(globalId);
+            }
             yield return feature.Feature;
             if (++batch == ProgressEvery)
             {
@@ -279,18 +380,8 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
         SetStep("querying features", 0.05);
         await using var writer = FeatureGeoPackageWriter.Create(FullPath, new FeatureGeoPackageOptions { TrackChanges = false });
         await AddLayersAsync(writer, cancellationToken).ConfigureAwait(false);
-        var relatedOnly = unit.Layers.Where(l => l.Option.QueryOption == GenerateLayerQueryOption.None && l.Option.IncludeRelated).ToList();
-        var keys = new Dictionary<(int Layer, string Field), HashSet<string>>();
-        foreach (var destination in relatedOnly)
-        {
-            foreach (var origin in unit.Layers)
-            {
-                foreach (var rel in origin.Info.Relationships.Where(r => r.IsOrigin && r.RelatedTableId == destination.LayerId && r.KeyField is not null))
-                {
-                    keys[(origin.LayerId, rel.KeyField!)] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                }
-            }
-        }
+        var relatedOnly = RelatedOnlyLayers();
+        var keys = RelatedKeys(relatedOnly);
         var pending = new List<PendingAttachment>();
         var done = 0;
         foreach (var layer in unit.Layers)
@@ -300,12 +391,13 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
                 continue;
             }
             var info = _infos[layer.LayerId];
-            var layerKeys = keys.Where(k => k.Key.Layer == layer.LayerId).Select(k => (k.Key.Field, k.Value)).ToList();
-            var objectIds = unit.Parameters.ReturnAttachments && _tables[layer.LayerId].AttachmentTable is not null ? new List<long>() : null;
+            var layerKeys = LayerKeys(keys, layer);
+            var objectIds = AttachmentObjectIds(layer);
             var features = context.Features.QueryAllAsync(LayerQueries.LayerUrl(unit, layer.LayerId), query with { OutSpatialReference = info.SpatialReference },
                 info, context.Credential, cancellationToken);
             await writer.WriteFeaturesAsync(_tables[layer.LayerId], Observe(features, layer.LayerId, info, layerKeys, objectIds, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
+            await WriteNullGeometryRowsAsync(writer, layer, layerKeys, objectIds, cancellationToken).ConfigureAwait(false);
             if (objectIds is { Count: > 0 })
             {
                 await CollectAttachmentsAsync(layer, objectIds, pending, cancellationToken).ConfigureAwait(false);
@@ -562,6 +654,8 @@ internal sealed class FeatureUnitWorker(JobContext context, FeatureUnit unit, st
             $"{unit.Title}: {RelativePath} written ({summary.Bytes:N0} bytes; {string.Join(", ", summary.Tables.Select(t => $"{t.TableName} {t.FeatureCount:N0}"))})."));
         return new UnitOutcome(Key, RelativePath, layers) { Replica = replica };
     }
+
+    private GenerateLayerOption OptionOf(int layerId) => unit.Layers.First(l => l.LayerId == layerId).Option;
 
     private void ReportRows(int layerId, int rows, double? fraction)
     {

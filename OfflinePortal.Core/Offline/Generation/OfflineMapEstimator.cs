@@ -23,6 +23,16 @@ internal static class LayerQueries
         },
     };
 
+    /// <summary>
+    /// The query for a layer's features without geometry, when its option asks for them: the where clause alone (no
+    /// spatial filter); the caller keeps the rows without geometry. A where clause on the shape field is not portable
+    /// across servers, so this reads the filtered layer once.
+    /// </summary>
+    public static FeatureQuery? ForNullGeometry(GenerateLayerOption option, LayerInfo info) =>
+        option is { IncludeFeaturesWithNullGeometry: true, UseGeometry: true, QueryOption: GenerateLayerQueryOption.UseFilter } && !info.IsTable
+            ? new FeatureQuery { Where = string.IsNullOrWhiteSpace(option.WhereClause) ? "1=1" : option.WhereClause, OutSpatialReference = info.SpatialReference }
+            : null;
+
     public static Uri LayerUrl(FeatureUnit unit, int layerId) => ArcGisUrl.Append(unit.ServiceUrl, layerId.ToString(CultureInfo.InvariantCulture));
 }
 

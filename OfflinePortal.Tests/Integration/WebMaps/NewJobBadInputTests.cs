@@ -97,19 +97,49 @@ public sealed class NewJobBadInputTests(WebMapsPortalFixture portal) : IClassFix
     }
 
     [Fact]
-    public async Task Start_AreaTooLargeForTheLimits_IsRefusedAndThePageSaysWhy()
+    public async Task SaveArea_TooLargeForTheEnginesLimit_Is400AndAddsNoRow()
     {
-        // 1° × 1° around the town: about 9,100 km², above the 5,000 km² limit.
-        const string large = """{"type":"Polygon","coordinates":[[[-123.2,41.7],[-122.2,41.7],[-122.2,42.7],[-123.2,42.7],[-123.2,41.7]]]}""";
-        var area = await portal.AreaAsync("Too large " + Guid.NewGuid().ToString("N")[..6], large);
-        var setup = (await Offline.PrepareAsync(area.Id, CancellationToken.None))!;
+        var before = await CountsAsync();
+        var client = await portal.ClientAsync();
+        var response = await client.PostAsJsonAsync("/api/v1/areas", new AreaInput("Too large", WebMapsPortalFixture.HydrantMap, null, null, LargeArea));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("more than the limit of 5,000 km²", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Start_AreaSavedBeforeTheLimitWasLowered_IsRefusedAndThePageSaysWhy()
+    {
+        // An area saved while the limit was higher: stored directly, as the save itself now refuses it.
+        int areaId;
+        await using (var db = await portal.Factory.Db.CreateDbContextAsync())
+        {
+            var stored = new Core.Persistence.Area
+            {
+                Name = "Too large " + Guid.NewGuid().ToString("N")[..6], WebMapId = WebMapsPortalFixture.HydrantMap, GeoJson = LargeArea,
+                MinX = -123.2, MinY = 41.7, MaxX = -122.2, MaxY = 42.7, CreatedBy = "tester", UpdatedBy = "tester",
+            };
+            db.Areas.Add(stored);
+            await db.SaveChangesAsync();
+            areaId = stored.Id;
+        }
+        var setup = (await Offline.PrepareAsync(areaId, CancellationToken.None))!;
         Assert.Null(setup.Defaults);
         Assert.Contains("more than the limit of 5,000 km²", setup.AreaError, StringComparison.Ordinal);
 
         var fromBlock = (await Offline.PrepareAsync((await portal.AreaAsync("Block " + Guid.NewGuid().ToString("N")[..6])).Id, CancellationToken.None))!;
-        var error = await RefusedAsync(new NewJobRequest(area.Id, setup.WebMapId, fromBlock.Defaults!, null));
+        var error = await RefusedAsync(new NewJobRequest(areaId, setup.WebMapId, fromBlock.Defaults!, null));
         Assert.Contains("more than the limit", Assert.Single(error.Errors["area"]), StringComparison.Ordinal);
+
+        // The jobs API refuses it the same way.
+        var client = await portal.ClientAsync();
+        var api = await client.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(areaId, setup.WebMapId));
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Contains("more than the limit", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>1° × 1° around the town: about 9,100 km², above the 5,000 km² limit.</summary>
+    private const string LargeArea = """{"type":"Polygon","coordinates":[[[-123.2,41.7],[-122.2,41.7],[-122.2,42.7],[-123.2,42.7],[-123.2,41.7]]]}""";
 
     [Fact]
     public async Task Start_AreaOfAnotherWebMapOrUnknownArea_IsRefused()
@@ -120,6 +150,40 @@ public sealed class NewJobBadInputTests(WebMapsPortalFixture portal) : IClassFix
         var missing = await RefusedAsync(new NewJobRequest(987_654, setup.WebMapId, setup.Defaults!, null));
         Assert.True(missing.Errors.ContainsKey("areaId"));
         Assert.Null(await Offline.PrepareAsync(987_654, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("""{"minScale":2000,"maxScale":80000}""", null, "Scale", "must be at least the maximum scale")]
+    [InlineData("""{"returnLayerAttachmentOption":"allLayers","attachmentSyncDirection":"none"}""", null, "Attachments", "must sync")]
+    [InlineData("""{"minScale": "not a number"}""", null, "ParametersJson", "")]
+    [InlineData("[1,2,3]", null, "ParametersJson", "")]
+    [InlineData(null, "{ not json", "OverridesJson", "")]
+    public async Task JobsApi_OptionsThatCouldNeverRun_Is400ByFieldAndAddsNoJob(string? parametersJson, string? overridesJson, string field, string expected)
+    {
+        var (area, setup) = await AreaAsync();
+        var before = await CountsAsync();
+        var client = await portal.ClientAsync();
+        var response = await client.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(area.Id, setup.WebMapId, null, parametersJson, overridesJson));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        var messages = problem.RootElement.GetProperty("errors").GetProperty(field).EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m => Assert.False(string.IsNullOrWhiteSpace(m)));
+        Assert.Contains(messages, m => m.Contains(expected, StringComparison.Ordinal));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task JobsApi_NoOptionsOrOnlyAnArea_TakesTheAuthorsDefaults()
+    {
+        var (area, setup) = await AreaAsync();
+        var client = await portal.ClientAsync();
+        foreach (var parameters in new[] { null, "{}", """{"areaOfInterest":null}""" })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(area.Id, setup.WebMapId, null, parameters, null));
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{parameters}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     [Theory]

@@ -210,7 +210,7 @@ public sealed class WebMapsApiTests(WebMapsPortalFixture portal) : IClassFixture
     [InlineData("""{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}""", "geoJson", "self-intersection")]
     [InlineData("""{"type":"Polygon","coordinates":[[[1,1],[1,1],[1,1],[1,1]]]}""", "geoJson", "too few distinct points")]
     [InlineData("""{"type":"Point","coordinates":[1,1]}""", "geoJson", "must be a Polygon")]
-    [InlineData("""{"type":"Polygon","coordinates":[[[-170,-80],[170,-80],[170,80],[-170,80],[-170,-80]]]}""", "area", "more than the limit")]
+    [InlineData("""{"type":"Polygon","coordinates":[[[-170,-80],[170,-80],[170,80],[-170,80],[-170,-80]]]}""", "geoJson", "more than the limit")]
     public async Task Estimate_UnusableArea_Is400NamingTheField(string geoJson, string field, string expected)
     {
         var client = await portal.ClientAsync();

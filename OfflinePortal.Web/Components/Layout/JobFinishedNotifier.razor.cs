@@ -8,7 +8,10 @@ using OfflinePortal.Web.Components.Shared;
 
 namespace OfflinePortal.Web.Components.Layout;
 
-/// <summary>Shows a snackbar when a job the signed-in user started finishes (while any page of the portal is open).</summary>
+/// <summary>
+/// Shows a snackbar when a job the signed-in user started finishes (while any page of the portal is open), except on
+/// that job's own page, which shows the outcome itself.
+/// </summary>
 public sealed partial class JobFinishedNotifier : ComponentBase, IAsyncDisposable
 {
     private readonly HashSet<Guid> _active = [];
@@ -57,6 +60,10 @@ public sealed partial class JobFinishedNotifier : ComponentBase, IAsyncDisposabl
         }
         return InvokeAsync(() =>
         {
+            if (IsOpen(snapshot.JobId))
+            {
+                return; // the job's own page already shows the outcome
+            }
             var (severity, what) = snapshot.State switch
             {
                 JobState.Succeeded => (Severity.Success, "finished"),
@@ -74,6 +81,15 @@ public sealed partial class JobFinishedNotifier : ComponentBase, IAsyncDisposabl
                 };
             }, key: snapshot.JobId.ToString());
         });
+    }
+
+    /// <summary>True when the current page is that job's page (<c>/jobs/{id}</c>, whatever the Guid's case or a query).</summary>
+    private bool IsOpen(Guid jobId)
+    {
+        var path = Navigation.ToBaseRelativePath(Navigation.Uri);
+        var end = path.IndexOfAny(['?', '#']);
+        path = (end < 0 ? path : path[..end]).TrimEnd('/');
+        return path.StartsWith("jobs/", StringComparison.OrdinalIgnoreCase) && Guid.TryParse(path["jobs/".Length..], out var open) && open == jobId;
     }
 
     public async ValueTask DisposeAsync()

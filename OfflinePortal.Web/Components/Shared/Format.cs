@@ -43,6 +43,10 @@ public static class Format
 
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
 
+    /// <summary>"1,234 km²"; below 10 km² with one decimal ("2.5 km²").</summary>
+    public static string SquareKilometres(double value) =>
+        value.ToString(value < 10 ? "N1" : "N0", CultureInfo.InvariantCulture) + " km²";
+
     public static string Percent(double fraction) => fraction.ToString("0%", CultureInfo.InvariantCulture);
 
     public static string State(JobState state) => state switch

@@ -52,15 +52,28 @@ public sealed partial class AreaEditPage
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
-    /// <summary>The map's two-way binding: a drawing replaces the geometry and clears a previous geometry error.</summary>
+    /// <summary>
+    /// The map's two-way binding: a drawing replaces the geometry and is checked at once, so a shape over the engine's
+    /// limit says so beside the map before anyone presses Save.
+    /// </summary>
     private string? GeometryBinding
     {
         get => _geoJson;
-        set
+        set => SetGeometry(value, uploadedName: null);
+    }
+
+    /// <summary>The area's size in km², as the engine measures it; null while there is no readable shape.</summary>
+    private double? SquareKilometres { get; set; }
+
+    private void SetGeometry(string? geoJson, string? uploadedName)
+    {
+        _geoJson = geoJson;
+        _uploadedName = uploadedName;
+        SquareKilometres = AreaValidator.SquareKilometres(geoJson);
+        _errors.Remove("GeoJson");
+        if (geoJson is not null && Validator.Validate(geoJson) is { IsValid: false } result)
         {
-            _geoJson = value;
-            _uploadedName = null;
-            _errors.Remove("GeoJson");
+            _errors["GeoJson"] = [result.Error!];
         }
     }
 
@@ -68,6 +81,10 @@ public sealed partial class AreaEditPage
     {
         var user = (await AuthenticationState).User;
         _canEdit = user.CanOperate();
+        if (Id is null && !_canEdit)
+        {
+            return; // only supervisors and admins create areas; the page says so instead of a form that cannot be saved
+        }
         _userName = user.Name();
         _crews = await Areas.ListCrewsAsync(CancellationToken.None);
         if (Id is { } id)
@@ -79,6 +96,7 @@ public sealed partial class AreaEditPage
                 return;
             }
             (_name, _crewId, _webMapId, _webMapTitle, _geoJson) = (area.Name, area.CrewId, area.WebMapId, area.WebMapTitle, area.GeoJson);
+            SquareKilometres = AreaValidator.SquareKilometres(_geoJson);
         }
         else if (WebMapCatalog.IsItemId(WebMapQuery))
         {
@@ -124,8 +142,7 @@ public sealed partial class AreaEditPage
             _errors["GeoJson"] = [$"{file.Name}: {result.Error}"];
             return; // the previous geometry stays
         }
-        _geoJson = result.GeoJson;
-        _uploadedName = file.Name;
+        SetGeometry(result.GeoJson, file.Name);
     }
 
     private async Task SaveAsync()

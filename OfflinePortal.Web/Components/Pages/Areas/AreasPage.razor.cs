@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
+using OfflinePortal.Web.Components.Shared;
 
 namespace OfflinePortal.Web.Components.Pages.Areas;
 
@@ -17,6 +18,9 @@ public sealed partial class AreasPage
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
@@ -35,6 +39,10 @@ public sealed partial class AreasPage
 
     private async Task DeleteAsync(AreaListItem area)
     {
+        if (!await Dialogs.ConfirmAsync("Delete area?", $"Area '{area.Name}' is deleted. Jobs made from it keep their own copy of the area.", "Delete area"))
+        {
+            return;
+        }
         await Areas.DeleteAreaAsync(area.Id, CancellationToken.None);
         Snackbar.Add($"Area '{area.Name}' deleted; jobs made from it keep their own copy.", Severity.Info);
         await LoadAsync();

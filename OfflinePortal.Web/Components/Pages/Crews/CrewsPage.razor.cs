@@ -5,6 +5,7 @@ using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Areas;
 using OfflinePortal.Core.Persistence;
+using OfflinePortal.Web.Components.Shared;
 
 namespace OfflinePortal.Web.Components.Pages.Crews;
 
@@ -23,6 +24,9 @@ public sealed partial class CrewsPage
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
 
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
@@ -75,6 +79,10 @@ public sealed partial class CrewsPage
 
     private async Task DeleteAsync(Crew crew)
     {
+        if (!await Dialogs.ConfirmAsync("Delete crew?", $"Crew '{crew.Name}' is deleted. Jobs already run keep its name in their records.", "Delete crew"))
+        {
+            return;
+        }
         try
         {
             await Areas.DeleteCrewAsync(crew.Id, CancellationToken.None);

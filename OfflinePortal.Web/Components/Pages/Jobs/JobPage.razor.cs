@@ -4,6 +4,7 @@ using MudBlazor;
 using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Jobs;
+using OfflinePortal.Core.Offline;
 using OfflinePortal.Core.Persistence;
 using OfflinePortal.Web.Components.Shared;
 
@@ -16,6 +17,8 @@ public sealed partial class JobPage : IAsyncDisposable
     private JobSnapshot? _live;
     private List<JobLogLine> _log = [];
     private IReadOnlyList<PackageFile>? _files;
+    private IReadOnlyList<(string Option, string Value)> _options = [];
+    private string? _optionsError;
     private MonitorWatch? _watch;
     private bool _loaded;
     private bool _canOperate;
@@ -36,10 +39,17 @@ public sealed partial class JobPage : IAsyncDisposable
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
     private JobState State => _live?.State ?? _details!.Job.State;
+
+    /// <summary>Who deleted the package and why (retention or by hand), as the log recorded it.</summary>
+    private string? PackageDeletion =>
+        _log.LastOrDefault(l => l.Message.StartsWith(JobDetails.PackageDeletedLogPrefix, StringComparison.Ordinal))?.Message[JobDetails.PackageDeletedLogPrefix.Length..];
 
     private IEnumerable<JobLogLine> Log
     {
@@ -80,6 +90,17 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             return;
         }
+        try
+        {
+            _options = OfflineOptionsSummary.Describe(_details.Job.ParametersJson, OfflineMapService.AreaGeometry(_details.Job.AreaGeoJson));
+            _optionsError = null;
+        }
+        catch (ArgumentException ex)
+        {
+            // A job stored before a rule changed still shows; its options are then listed as stored.
+            _options = [];
+            _optionsError = "The options cannot be read: " + ex.Message;
+        }
         _log = [.. (await Jobs.GetLogAsync(Id, 0, 10_000, CancellationToken.None)).Select(e => new JobLogLine(e.Sequence, e.TimestampUtc, e.Level, e.Message))];
         _files = await PackageManifestFiles.ReadAsync(await Jobs.GetPackageDirectoryAsync(Id, CancellationToken.None), CancellationToken.None);
     }
@@ -115,6 +136,21 @@ public sealed partial class JobPage : IAsyncDisposable
         {
             Snackbar.Add(ex.Message, Severity.Warning);
         }
+    }
+
+    private async Task DeletePackageAsync()
+    {
+        var size = Format.Bytes(_details!.Job.PackageBytes);
+        if (!await Dialogs.ConfirmAsync("Delete package?",
+                $"The package ({size}) is deleted from the server and can no longer be downloaded. The job's record and log are kept.", "Delete package"))
+        {
+            return;
+        }
+        if (!await Jobs.DeletePackageAsync(Id, JobDetails.DeletedByHandReason(_actor!), CancellationToken.None))
+        {
+            Snackbar.Add("The package could not be deleted: it was deleted or the job changed meanwhile.", Severity.Warning);
+        }
+        await LoadAsync();
     }
 
     public async ValueTask DisposeAsync()
