@@ -23,10 +23,17 @@ public sealed class SamplePortalAccessRequirement : IAuthorizationRequirement;
 
 public sealed class SamplePortalAccessHandler(IOptions<SamplePortalOptions> sampleOptions) : AuthorizationHandler<SamplePortalAccessRequirement>
 {
+    /// <summary>
+    /// A loopback caller, also when a dual-stack socket (Kestrel on <c>http://+:port</c>, as in the container) reports
+    /// 127.0.0.1 as <c>::ffff:127.0.0.1</c>, which <see cref="IPAddress.IsLoopback"/> alone does not recognise.
+    /// </summary>
+    public static bool IsLocal(IPAddress? remote) =>
+        remote is not null && IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SamplePortalAccessRequirement requirement)
     {
         var http = context.Resource as HttpContext;
-        if (http?.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote) || sampleOptions.Value.Security.Enabled)
+        if (IsLocal(http?.Connection.RemoteIpAddress) || sampleOptions.Value.Security.Enabled)
         {
             context.Succeed(requirement);
             return Task.CompletedTask;

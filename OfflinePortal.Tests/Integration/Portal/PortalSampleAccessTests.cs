@@ -15,20 +15,26 @@ public sealed class PortalSampleAccessTests(PortalAppFactory factory) : IClassFi
     private const string Info = "/sample/sharing/rest/info?f=json";
     private const string ApplyEdits = "/sample/arcgis/rest/services/WaterNetwork/FeatureServer/0/applyEdits";
 
-    [Fact]
-    public async Task Sample_FromThisMachine_AnswersWithoutSignIn_ReadsAndWrites()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    [InlineData("::ffff:127.0.0.1")] // a dual-stack listener (http://+:port, the container) reports IPv4 loopback so
+    public async Task Sample_FromThisMachine_AnswersWithoutSignIn_ReadsAndWrites(string address)
     {
-        using var client = Client(IPAddress.Loopback, key: null);
+        using var client = Client(IPAddress.Parse(address), key: null);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Info)).StatusCode);
         var edits = await client.PostAsync(ApplyEdits, EmptyEdits());
         Assert.Equal(HttpStatusCode.OK, edits.StatusCode);
         Assert.Contains("addResults", await edits.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Sample_FromAnotherMachine_Anonymous_Gets401_ForReadsAndWrites()
+    [Theory]
+    [InlineData("198.51.100.20")]
+    [InlineData("::ffff:198.51.100.20")]
+    [InlineData("2001:db8::20")]
+    public async Task Sample_FromAnotherMachine_Anonymous_Gets401_ForReadsAndWrites(string address)
     {
-        using var client = Client(IPAddress.Parse("198.51.100.20"), key: null);
+        using var client = Client(IPAddress.Parse(address), key: null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(Info)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync(ApplyEdits, EmptyEdits())).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/sample/arcgis/rest/services/Basemap/MapServer/tile/14/6040/2606")).StatusCode);
