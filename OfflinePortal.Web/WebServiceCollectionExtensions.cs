@@ -83,8 +83,9 @@ public static class WebServiceCollectionExtensions
         app.MapStaticAssets().AllowAnonymous();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value.SamplePortalEnabled)
         {
-            // The engine reads the sample portal over HTTP like any ArcGIS portal, without the portal's sign-in.
-            app.MapSamplePortal(SamplePortalAddress.MountPath).AllowAnonymous();
+            // The engine reads the sample portal over HTTP like any ArcGIS portal, without the portal's sign-in, from this
+            // machine; anyone else needs a portal sign-in (or the sample's own tokens): see SamplePortalAccessRequirement.
+            app.MapSamplePortal(SamplePortalAddress.MountPath).RequireAuthorization(PortalPolicies.SamplePortal);
         }
         app.MapAccountEndpoints();
         app.MapPortalApi();

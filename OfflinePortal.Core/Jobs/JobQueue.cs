@@ -1,21 +1,25 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 
 namespace OfflinePortal.Core.Jobs;
 
-/// <summary>Ids of queued jobs waiting for a runner; bounded so that a flood of requests waits instead of eating memory.</summary>
-public sealed class JobQueue(IOptions<JobsOptions> options)
+/// <summary>
+/// Wakes idle runners when a job may be waiting. The queue itself is the database (jobs in state Queued, oldest first):
+/// a signal carries no job id, so nothing can be lost when the process stops, and a signal that finds a runner busy is
+/// simply dropped because a runner always looks in the database before it waits again.
+/// </summary>
+public sealed class JobQueue
 {
-    private readonly Channel<Guid> _channel = Channel.CreateBounded<Guid>(new BoundedChannelOptions(options.Value.QueueCapacity)
+    // One pending signal is enough: the runner that takes it passes it on when it finds a job (see JobRunner).
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
-        FullMode = BoundedChannelFullMode.Wait,
+        FullMode = BoundedChannelFullMode.DropWrite,
         SingleWriter = false,
         SingleReader = false,
     });
 
-    public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(jobId, cancellationToken);
+    /// <summary>Says that a job may be waiting; never blocks.</summary>
+    public void Signal() => _signal.Writer.TryWrite(true);
 
-    public ValueTask<Guid> DequeueAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAsync(cancellationToken);
-
-    public int Count => _channel.Reader.Count;
+    /// <summary>Waits for a signal.</summary>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken) => await _signal.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
 }

@@ -11,8 +11,9 @@ namespace OfflinePortal.Core.Jobs;
 
 /// <summary>
 /// Runs queued jobs on the server, <see cref="JobsOptions.MaxConcurrentJobs"/> at a time, each with its own
-/// cancellation. At start it recovers jobs a previous process left running (re-queued from a clean state, or failed
-/// after too many restarts) and re-enqueues queued ones. A job interrupted by shutdown stays Running in the database so
+/// cancellation. The database is the queue: each runner claims the oldest Queued job, and <see cref="JobQueue"/> only wakes
+/// idle runners. At start it recovers jobs a previous process left running (re-queued from a clean state, or failed
+/// after too many restarts). A job interrupted by shutdown stays Running in the database so
 /// that the next start re-runs it; closing a browser has no effect on a job at all.
 /// </summary>
 public sealed partial class JobRunner(
@@ -79,36 +80,67 @@ public sealed partial class JobRunner(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            Guid jobId;
             try
             {
-                jobId = await queue.DequeueAsync(stoppingToken).ConfigureAwait(false);
+                if (!await RunNextAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await queue.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            try
+            catch (Exception ex)
             {
-                await RunAsync(jobId, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The runner itself failed (database gone?): keep serving other jobs.
-                LogRunnerFault(logger, ex, jobId);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                // The runner itself failed (database gone?): keep serving other jobs, after a pause so that a broken
+                // database does not turn into a busy loop.
+                LogRunnerFault(logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
 
-    private async Task RunAsync(Guid jobId, CancellationToken stoppingToken)
+    /// <summary>Claims the oldest queued job and runs it; false when none is waiting.</summary>
+    private async Task<bool> RunNextAsync(CancellationToken stoppingToken)
+    {
+        // A few candidates, because other runners may claim the first ones between this read and the claim.
+        List<Guid> candidates;
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken).ConfigureAwait(false))
+        {
+            candidates = await db.Jobs.Where(j => j.State == JobState.Queued)
+                .OrderBy(j => j.CreatedUtc).ThenBy(j => j.Id)
+                .Select(j => j.Id)
+                .Take(options.Value.MaxConcurrentJobs + 1)
+                .ToListAsync(stoppingToken).ConfigureAwait(false);
+        }
+        foreach (var jobId in candidates)
+        {
+            if (await RunAsync(jobId, stoppingToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+        return candidates.Count > 0; // all taken by others: look again rather than wait
+    }
+
+    /// <summary>Runs the job if this runner can claim it; false when it was no longer queued.</summary>
+    private async Task<bool> RunAsync(Guid jobId, CancellationToken stoppingToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        // Registered before the job is claimed, so a cancel that sees it Running always finds its token.
-        _running[jobId] = cts;
+        // Registered before the job is claimed, so a cancel that sees it Running always finds its token. Another runner
+        // here trying the same candidate leaves it to the first.
+        if (!_running.TryAdd(jobId, cts))
+        {
+            return false;
+        }
         try
         {
             var started = time.GetUtcNow().UtcDateTime;
@@ -127,8 +159,10 @@ public sealed partial class JobRunner(
                         .SetProperty(j => j.CurrentStep, (string?)null), stoppingToken).ConfigureAwait(false);
                 if (claimed == 0)
                 {
-                    return; // cancelled while queued, or already taken
+                    return false; // cancelled while queued, or taken by another runner
                 }
+                // Another idle runner may take the next queued job; this one is busy now.
+                queue.Signal();
                 job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId, stoppingToken).ConfigureAwait(false);
                 nextSequence = await JobStorage.NextLogSequenceAsync(db, jobId, stoppingToken).ConfigureAwait(false);
             }
@@ -167,7 +201,7 @@ public sealed partial class JobRunner(
                 recorder.Warning("The portal is stopping; this job will be re-run from the start when it starts again.");
                 await recorder.FlushAsync().ConfigureAwait(false);
                 LogInterrupted(logger, jobId);
-                return; // left Running on purpose: recovery at the next start re-queues it
+                return true; // left Running on purpose: recovery at the next start re-queues it
             }
             catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {
@@ -180,10 +214,11 @@ public sealed partial class JobRunner(
                 outcome = JobOutcome.Failed(ex.Message);
             }
             await FinishAsync(job, outcome, cancelled, recorder).ConfigureAwait(false);
+            return true;
         }
         finally
         {
-            _running.TryRemove(jobId, out _);
+            _running.TryRemove(KeyValuePair.Create(jobId, cts));
         }
     }
 
@@ -273,7 +308,7 @@ public sealed partial class JobRunner(
         LogFinished(logger, job.Id, state);
     }
 
-    /// <summary>Re-queues what a previous process left running (from a clean state) and re-enqueues queued jobs.</summary>
+    /// <summary>Re-queues what a previous process left running (from a clean state) and shows queued jobs on the jobs page.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -323,10 +358,7 @@ public sealed partial class JobRunner(
         {
             monitor.Publish(job.Id, _ => JobSnapshot.FromJob(job));
         }
-        foreach (var job in queued)
-        {
-            await queue.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
-        }
+        // No enqueueing: the runners take queued jobs from the database, however many there are.
     }
 
     private void JobDeletePackageFolders(Guid jobId) => JobStorage.DeletePackageFolders(paths, jobId);
@@ -346,6 +378,6 @@ public sealed partial class JobRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed.")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, Guid jobId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The job runner could not run job {JobId}.")]
-    private static partial void LogRunnerFault(ILogger logger, Exception exception, Guid jobId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The job runner could not take or run a queued job.")]
+    private static partial void LogRunnerFault(ILogger logger, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OfflinePortal.Core.Persistence;
 
 namespace OfflinePortal.Core.Jobs;
@@ -14,6 +15,7 @@ public sealed class JobService(
     JobRunner runner,
     PortalPaths paths,
     TimeProvider time,
+    IOptions<JobsOptions> options,
     IEnumerable<IJobRequestValidator> validators)
 {
     /// <summary>Validates the request, stores a Queued job with a snapshot of the area and its crew, and queues it.</summary>
@@ -88,13 +90,24 @@ public sealed class JobService(
             $"Job queued by {actor.DisplayName} to run job {original.Id} again (attempt {job.Attempt})."), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores the job as Queued and wakes a runner. The database is the queue, so nothing here waits for room; beyond
+    /// <see cref="JobsOptions.QueueCapacity"/> waiting jobs a new one is refused before any row is written (two requests
+    /// at the same instant may both pass: the limit protects the server from a flood, it is not an exact count).
+    /// </summary>
     private async Task<Job> AddAndQueueAsync(PortalDbContext db, Job job, string message, CancellationToken cancellationToken)
     {
+        var waiting = await db.Jobs.CountAsync(j => j.State == JobState.Queued, cancellationToken).ConfigureAwait(false);
+        if (waiting >= options.Value.QueueCapacity)
+        {
+            throw RequestValidationException.For("queue", string.Create(CultureInfo.InvariantCulture,
+                $"The job queue is full ({waiting} jobs are waiting); no job was created. Try again when some have run."));
+        }
         db.Jobs.Add(job);
         db.JobLogEntries.Add(new JobLogEntry { JobId = job.Id, Sequence = 1, TimestampUtc = job.CreatedUtc, Level = JobLogLevel.Information, Message = message });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         monitor.Publish(job.Id, _ => JobSnapshot.FromJob(job) with { LogTail = [new JobLogLine(1, job.CreatedUtc, JobLogLevel.Information, message)] });
-        await queue.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        queue.Signal();
         return job;
     }
 

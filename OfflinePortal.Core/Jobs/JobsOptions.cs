@@ -11,7 +11,10 @@ public sealed class JobsOptions
     [Range(1, 64)]
     public int MaxConcurrentJobs { get; set; } = 2;
 
-    /// <summary>Jobs waiting in memory for a free runner; more stay queued in the database until there is room.</summary>
+    /// <summary>
+    /// Jobs that may wait in state Queued; a new job (or a run again) beyond that is refused with a message and no row.
+    /// Jobs a restart re-queues are never refused, and the runners take them all from the database.
+    /// </summary>
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 1000;
 

@@ -1,6 +1,6 @@
 namespace OfflinePortal.Web.Endpoints;
 
-/// <summary>The versioned HTTP API (<c>/api/v1</c>): jobs, crews and areas, web maps (with capability report, estimate and preview proxy).</summary>
+/// <summary>The versioned HTTP API (<c>/api/v1</c>): jobs, crews and areas, web maps (with capability report, estimate and preview proxy), API keys.</summary>
 public static class PortalApi
 {
     public const string Prefix = "/api/v1";
@@ -11,6 +11,7 @@ public static class PortalApi
         api.MapJobsEndpoints();
         api.MapAreasEndpoints();
         api.MapWebMapsEndpoints();
+        api.MapApiKeysEndpoints();
         return api;
     }
 }

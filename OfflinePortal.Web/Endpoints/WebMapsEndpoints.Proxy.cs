@@ -3,6 +3,7 @@ using System.Text.Json;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.ArcGis;
 using OfflinePortal.Core.WebMaps;
+using OfflinePortal.Web.Security;
 
 namespace OfflinePortal.Web.Endpoints;
 
@@ -53,6 +54,13 @@ public static partial class WebMapsEndpoints
         if (WebMapCatalog.MatchServiceRoot(roots, target) is null)
         {
             await ErrorAsync(response, StatusCodes.Status403Forbidden, $"The web map {id} does not reference {ArcGisUrl.Redact(ArcGisUrl.WithoutQuery(target))}; the proxy reaches only its services.");
+            return;
+        }
+        if (ArcGisWriteOperations.IsWrite(target.AbsolutePath))
+        {
+            // The preview only reads; the proxy adds the server's credential, so a write through it would let any
+            // signed-in user (an auditor too) change the portal's data with the admin's account.
+            await ErrorAsync(response, StatusCodes.Status403Forbidden, $"The preview proxy only reads: {ArcGisUrl.Redact(ArcGisUrl.WithoutQuery(target))} would change data.");
             return;
         }
 

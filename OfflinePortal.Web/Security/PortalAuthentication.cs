@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using OfflinePortal.Core.Administration;
 using OfflinePortal.Core.Persistence;
@@ -20,7 +21,8 @@ public static class PortalAuthentication
     public const string HubsPath = "/hubs";
 
     public static bool IsMachineRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments(ApiPath) || request.Path.StartsWithSegments(HubsPath) || request.Path.StartsWithSegments("/openapi");
+        request.Path.StartsWithSegments(ApiPath) || request.Path.StartsWithSegments(HubsPath) || request.Path.StartsWithSegments("/openapi")
+        || request.Path.StartsWithSegments(SamplePortalAddress.MountPath);
 
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services)
     {
@@ -67,6 +69,7 @@ public static class PortalAuthentication
             .AddClaimsPrincipalFactory<PortalUserClaimsPrincipalFactory>();
 
         services.AddAuthorization(PortalPolicies.Configure);
+        services.AddSingleton<IAuthorizationHandler, SamplePortalAccessHandler>();
         return services;
     }
 

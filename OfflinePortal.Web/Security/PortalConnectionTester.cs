@@ -12,7 +12,10 @@ public sealed record PortalConnectionTestResult(bool Success, string Summary, IR
 
 /// <summary>
 /// "Test connection": <c>sharing/rest/info</c>, then <c>generateToken</c> for a user name and password, then
-/// <c>portals/self</c> with the credential. Seam: switch to Core's ArcGisPortalClient once that is merged.
+/// <c>portals/self</c> with the credential. It uses a plain HTTP client rather than Core's ArcGIS client on purpose: the
+/// admin must see what the portal answered to each request (status and body, even an HTML page or an ArcGIS error that
+/// Core's client turns into an exception), with no retries that would hide a slow or flaky portal. The token from
+/// generateToken is never shown.
 /// </summary>
 public sealed class PortalConnectionTester(IHttpClientFactory httpClients)
 {

@@ -15,11 +15,15 @@ public static class PortalPolicies
     /// <summary>Users, the portal connection, retention, anyone's API keys.</summary>
     public const string Admin = nameof(Admin);
 
+    /// <summary>The mounted sample portal: see <see cref="SamplePortalAccessRequirement"/>.</summary>
+    public const string SamplePortal = nameof(SamplePortal);
+
     public static void Configure(AuthorizationOptions options)
     {
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         options.AddPolicy(CanView, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All));
         options.AddPolicy(CanOperate, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operators));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin));
+        options.AddPolicy(SamplePortal, p => p.AddRequirements(new SamplePortalAccessRequirement()));
     }
 }

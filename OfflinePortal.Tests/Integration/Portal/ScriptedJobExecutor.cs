@@ -22,11 +22,31 @@ public sealed class ScriptedJobExecutor : IJobExecutor
         return await Starts(jobId).Reader.ReadAsync(cts.Token);
     }
 
+    private int _active;
+    private int _mostAtOnce;
+
+    /// <summary>Runs executing now.</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    /// <summary>The most runs that were ever executing at the same time.</summary>
+    public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
     public async Task<JobOutcome> ExecuteAsync(JobExecutionContext context, CancellationToken cancellationToken)
     {
-        var run = new ScriptedRun(context);
-        await Starts(context.Job.Id).Writer.WriteAsync(run, cancellationToken);
-        return await run.RunAsync(cancellationToken);
+        var now = Interlocked.Increment(ref _active);
+        for (var most = MostAtOnce; now > most && Interlocked.CompareExchange(ref _mostAtOnce, now, most) != most; most = MostAtOnce)
+        {
+        }
+        try
+        {
+            var run = new ScriptedRun(context);
+            await Starts(context.Job.Id).Writer.WriteAsync(run, cancellationToken);
+            return await run.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
     }
 
     private Channel<ScriptedRun> Starts(Guid jobId) => _started.GetOrAdd(jobId, _ => Channel.CreateUnbounded<ScriptedRun>());
