@@ -36,6 +36,23 @@ public sealed class ArcGisDownload : IAsyncDisposable, IDisposable
     /// <summary>Reads the whole content (for small answers such as tiles).</summary>
     public async Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken = default)
     {
+        if (ContentLength is { } exact and > 0 and < 64 * 1024 * 1024 && ContentEncoding is null)
+        {
+            // The usual tile: read straight into an array of the announced size (no growing buffer, no final copy).
+            var bytes = new byte[exact];
+            var read = 0;
+            int n;
+            while (read < bytes.Length && (n = await Content.ReadAsync(bytes.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                read += n;
+            }
+            if (read < bytes.Length)
+            {
+                throw new ArcGisConnectionException(string.Create(CultureInfo.InvariantCulture,
+                    $"The answer from {Url} ended after {read:N0} of the {bytes.Length:N0} bytes it announced."));
+            }
+            return bytes;
+        }
         using var memory = ContentLength is { } length and < int.MaxValue ? new MemoryStream((int)length) : new MemoryStream();
         await Content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
         return memory.ToArray();

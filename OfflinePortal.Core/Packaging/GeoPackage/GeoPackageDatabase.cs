@@ -36,8 +36,14 @@ internal sealed class GeoPackageDatabase : IDisposable
     public SqliteConnection Connection { get; }
 
     /// <summary>Creates a new GeoPackage at <paramref name="path"/>, which must not exist.</summary>
-    public static GeoPackageDatabase Create(string path)
+    /// <param name="path">The new file.</param>
+    /// <param name="pageSize">SQLite page size in bytes (a power of two from 512 to 65536); null keeps SQLite's default.</param>
+    public static GeoPackageDatabase Create(string path, int? pageSize = null)
     {
+        if (pageSize is { } size && (size < 512 || size > 65536 || !int.IsPow2(size)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), size, "A SQLite page size is a power of two from 512 to 65536.");
+        }
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
         if (File.Exists(full))
@@ -57,7 +63,7 @@ internal sealed class GeoPackageDatabase : IDisposable
         {
             connection.Open();
             var db = new GeoPackageDatabase(full, connection);
-            db.Initialise();
+            db.Initialise(pageSize);
             return db;
         }
         catch
@@ -177,8 +183,12 @@ internal sealed class GeoPackageDatabase : IDisposable
 
     public void Dispose() => Connection.Dispose();
 
-    private void Initialise()
+    private void Initialise(int? pageSize)
     {
+        if (pageSize is { } size)
+        {
+            Execute(string.Create(CultureInfo.InvariantCulture, $"PRAGMA page_size = {size}")); // before the first table
+        }
         // The file is new and only this writer sees it until the job renames the package into place, so a crash
         // only loses a file that would be rewritten anyway: an in-memory journal (rollback still works), no fsync.
         Execute("PRAGMA journal_mode = MEMORY");
