@@ -14,8 +14,18 @@ return args.FirstOrDefault() switch
     "feature-export-job" => await FeatureExportBenchmark.JobAsync(args[1..]),
     "tiles" => await TilesBenchmark.RunAsync(args[1..]),
     "estimate" => await EstimateBenchmark.RunAsync(args[1..]),
+    "engine" => await EngineAsync(args[1..]),
     _ => Usage(),
 };
+
+// The offline engine's three targets in one run (issue: feature export, tiles, estimate), each against its own peer.
+static async Task<int> EngineAsync(string[] args)
+{
+    var exportCode = await FeatureExportBenchmark.RunAsync(args);
+    var tilesCode = await TilesBenchmark.RunAsync(args);
+    var estimateCode = await EstimateBenchmark.RunAsync(args);
+    return Math.Max(exportCode, Math.Max(tilesCode, estimateCode));
+}
 
 static int Usage()
 {
@@ -35,6 +45,7 @@ static int Usage()
                                                         our side of feature-export alone (run by feature-export in a child process)
           tiles [hydrants=1000000] [folder] [rounds=2]  our tile job vs a plain concurrent fetch of the same tile URLs
           estimate [hydrants=1000000] [folder]          the engine's estimate vs the package it then writes (tiles per level, bytes)
+          engine [hydrants=1000000] [folder]            feature-export, tiles and estimate one after the other
         """);
     return 2;
 }
