@@ -38,6 +38,11 @@ public sealed class LayerOverridesTableTests(SamplePortalEngineFixture sample) :
 
         hydrants.QuerySelector("input[data-field='where']")!.Change("STATUS = 'NeedsRepair'");
         Assert.Equal("STATUS = 'NeedsRepair'", edits.LayerOptions[(water, 0)].WhereClause);
+        Assert.False(hydrants.QuerySelector("input[data-field='null-geometry']")!.HasAttribute("checked"));
+        hydrants.QuerySelector("input[data-field='null-geometry']")!.Change(true);
+        Assert.True(edits.LayerOptions[(water, 0)].IncludeFeaturesWithNullGeometry);
+        Assert.True(edits.Apply(fresh, capabilities).GenerateGeodatabaseParameters[water].LayerOptions.Single(o => o.LayerId == 0).IncludeFeaturesWithNullGeometry);
+        Assert.True(cut.Find($".overrides-service[data-service='{water}'] tr[data-layer='0'] input[data-field='null-geometry']").HasAttribute("checked"));
         cut.Find($".overrides-service[data-service='{water}'] tr[data-layer='3'] select[data-field='query']").Change(nameof(GenerateLayerQueryOption.All));
         Assert.Equal(GenerateLayerQueryOption.All, edits.LayerOptions[(water, 3)].QueryOption);
 
