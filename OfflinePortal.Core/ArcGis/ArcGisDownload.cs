@@ -58,6 +58,37 @@ public sealed class ArcGisDownload : IAsyncDisposable, IDisposable
         return memory.ToArray();
     }
 
+    /// <summary>
+    /// Reads the whole content into an array rented from the shared pool (for tiles: no large-object allocation per
+    /// tile). The caller owns the result and disposes it once the bytes have been used.
+    /// </summary>
+    internal async Task<PooledBytes> ReadPooledAsync(CancellationToken cancellationToken = default)
+    {
+        var array = System.Buffers.ArrayPool<byte>.Shared.Rent(ContentLength is { } announced and > 0 and < 64 * 1024 * 1024 ? (int)announced : 64 * 1024);
+        var length = 0;
+        try
+        {
+            int n;
+            while ((n = await Content.ReadAsync(array.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += n;
+                if (length == array.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(array.Length * 2);
+                    array.AsSpan(0, length).CopyTo(larger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(array);
+                    array = larger;
+                }
+            }
+            return new PooledBytes(array, length);
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         Content.Dispose();

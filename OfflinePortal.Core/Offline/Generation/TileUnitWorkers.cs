@@ -16,7 +16,7 @@ namespace OfflinePortal.Core.Offline;
 internal static class TileFetcher
 {
     public static async Task<(long Written, long Missing)> FetchAsync(JobContext context, PlannedLayer layer, IReadOnlyList<TileSet> sets,
-        Func<TileCoordinate, CancellationToken, Task<ArcGisDownload?>> open, Func<TileCoordinate, byte[], CancellationToken, ValueTask> write,
+        Func<TileCoordinate, CancellationToken, Task<ArcGisDownload?>> open, Func<TileCoordinate, PooledBytes, CancellationToken, ValueTask> write,
         CancellationToken cancellationToken)
     {
         var total = sets.Sum(s => s.Count);
@@ -30,12 +30,12 @@ internal static class TileFetcher
             {
                 context.Progress.Update(layer.Id, p => p with { Step = string.Create(CultureInfo.InvariantCulture, $"downloading tiles of level {tile.Level}") });
             }
-            byte[]? bytes;
+            PooledBytes? bytes;
             await context.TileGate.WaitAsync(token).ConfigureAwait(false);
             try
             {
                 await using var download = await open(tile, token).ConfigureAwait(false);
-                bytes = download is null ? null : await download.ReadAllBytesAsync(token).ConfigureAwait(false);
+                bytes = download is null ? null : await download.ReadPooledAsync(token).ConfigureAwait(false);
             }
             finally
             {
@@ -43,16 +43,18 @@ internal static class TileFetcher
             }
             if (bytes is null || bytes.Length == 0)
             {
+                bytes?.Dispose();
                 Interlocked.Increment(ref missing);
                 return;
             }
-            await write(tile, bytes, token).ConfigureAwait(false);
+            var length = bytes.Length;
+            await write(tile, bytes, token).ConfigureAwait(false); // the writer owns the bytes from here
             var done = Interlocked.Increment(ref written);
             context.Progress.AddTiles(1);
-            context.Progress.AddBytes(bytes.Length);
+            context.Progress.AddBytes(length);
             if (done % 16 == 0 || done == total)
             {
-                context.Progress.Update(layer.Id, p => p with { Done = done, Bytes = p.Bytes + bytes.Length });
+                context.Progress.Update(layer.Id, p => p with { Done = done, Bytes = p.Bytes + length });
                 context.Progress.SetUnitFraction(unitKey, 0.95 * done / Math.Max(1, total));
             }
         }).ConfigureAwait(false);
@@ -136,7 +138,13 @@ internal sealed class VectorTileUnitWorker(JobContext context, VectorTileUnit un
         var template = unit.Service.TileTemplates.FirstOrDefault();
         var (written, _) = await TileFetcher.FetchAsync(context, layer, sets,
             (t, ct) => context.VectorTiles.OpenTileAsync(unit.ServiceUrl, t.Level, t.Row, t.Column, template, context.Credential, ct),
-            (t, bytes, ct) => writer.WriteTileAsync(t.Level, t.Column, t.Row, bytes, ct),
+            async (t, bytes, ct) =>
+            {
+                using (bytes)
+                {
+                    await writer.WriteTileAsync(t.Level, t.Column, t.Row, bytes.Memory.ToArray(), ct).ConfigureAwait(false); // small vector tiles: a copy is cheap
+                }
+            },
             cancellationToken).ConfigureAwait(false);
         context.Progress.Update(layer.Id, p => p with { Step = "writing style" });
         var style = (JsonObject)unit.Style.Style.DeepClone();

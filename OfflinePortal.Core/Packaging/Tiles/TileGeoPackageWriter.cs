@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using OfflinePortal.Core.ArcGis;
 using OfflinePortal.Core.ArcGis.Model;
 
 namespace OfflinePortal.Core.Packaging;
@@ -143,8 +144,26 @@ public sealed class TileGeoPackageWriter : IAsyncDisposable
 
     /// <summary>Queues one tile (ArcGIS level/row/col). Waits while the queue is full. Thread-safe.</summary>
     /// <exception cref="ArgumentException">The tile is outside the matrix or is not PNG, JPEG or WebP.</exception>
-    public async ValueTask WriteTileAsync(int level, int row, int column, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask WriteTileAsync(int level, int row, int column, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        QueueAsync(new Tile(level, row, column, data, null), cancellationToken);
+
+    /// <summary>Queues one tile whose pooled bytes the writer then owns: they are returned to the pool once written (or refused).</summary>
+    internal async ValueTask WriteTileAsync(int level, int row, int column, PooledBytes data, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await QueueAsync(new Tile(level, row, column, data.Memory, data), cancellationToken);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask QueueAsync(Tile tile, CancellationToken cancellationToken)
+    {
+        var (level, row, column, data) = (tile.Level, tile.Row, tile.Column, tile.Data);
         if (!_matrices.TryGetValue(level, out var matrix))
         {
             throw new ArgumentOutOfRangeException(nameof(level), level, "Level not exported in this tile package.");
@@ -159,7 +178,7 @@ public sealed class TileGeoPackageWriter : IAsyncDisposable
         }
         try
         {
-            await _queue.Writer.WriteAsync(new Tile(level, row, column, data), cancellationToken);
+            await _queue.Writer.WriteAsync(tile, cancellationToken);
         }
         catch (ChannelClosedException e)
         {
@@ -222,31 +241,29 @@ public sealed class TileGeoPackageWriter : IAsyncDisposable
     {
         try
         {
-            using var command = _db.Connection.CreateCommand();
-            command.CommandText =
-                $"INSERT OR REPLACE INTO {PackageNames.QuoteIdentifier(TableName)} (zoom_level, tile_column, tile_row, tile_data) VALUES ($z, $c, $r, $d)";
-            var z = command.Parameters.Add("$z", SqliteType.Integer);
-            var c = command.Parameters.Add("$c", SqliteType.Integer);
-            var r = command.Parameters.Add("$r", SqliteType.Integer);
-            var d = command.Parameters.Add("$d", SqliteType.Blob);
+            // Bound through SQLite's C API: the tile's span goes straight in (no array of exactly its length needed).
+            using var insert = new SqliteStatement(_db.Connection,
+                $"INSERT OR REPLACE INTO {PackageNames.QuoteIdentifier(TableName)} (zoom_level, tile_column, tile_row, tile_data) VALUES (?1, ?2, ?3, ?4)");
             var sawWebp = false;
             var reader = _queue.Reader;
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 using var transaction = _db.Connection.BeginTransaction();
-                command.Transaction = transaction;
                 var inBatch = 0;
                 while (inBatch < _options.BatchSize && reader.TryRead(out var tile))
                 {
-                    z.Value = tile.Level;
-                    c.Value = tile.Column;
-                    r.Value = tile.Row;
-                    d.Value = AsArray(tile.Data);
-                    command.ExecuteNonQuery();
-                    if (!sawWebp && ImageFormat(tile.Data.Span) == "webp")
+                    using (tile.Owner)
                     {
-                        sawWebp = true;
-                        _db.AddExtension(TableName, "tile_data", "gpkg_webp", "http://www.geopackage.org/spec/#extension_tiles_webp", "read-write", transaction);
+                        insert.Bind(1, (long)tile.Level);
+                        insert.Bind(2, (long)tile.Column);
+                        insert.Bind(3, (long)tile.Row);
+                        insert.BindBlob(4, tile.Data.Span);
+                        insert.Execute();
+                        if (!sawWebp && ImageFormat(tile.Data.Span) == "webp")
+                        {
+                            sawWebp = true;
+                            _db.AddExtension(TableName, "tile_data", "gpkg_webp", "http://www.geopackage.org/spec/#extension_tiles_webp", "read-write", transaction);
+                        }
                     }
                     inBatch++;
                 }
@@ -261,11 +278,5 @@ public sealed class TileGeoPackageWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The tile's own array when the memory spans all of it (the usual case), else a copy.</summary>
-    private static byte[] AsArray(ReadOnlyMemory<byte> data) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : data.ToArray();
-
-    private readonly record struct Tile(int Level, int Row, int Column, ReadOnlyMemory<byte> Data);
+    private readonly record struct Tile(int Level, int Row, int Column, ReadOnlyMemory<byte> Data, PooledBytes? Owner);
 }
