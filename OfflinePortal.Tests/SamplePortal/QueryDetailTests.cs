@@ -12,33 +12,11 @@ namespace OfflinePortal.Tests.SamplePortal;
 /// Query details over real HTTP: orderByFields, inSR/outSR in Web Mercator, case-insensitive names and enum values,
 /// returnIdsOnly, f=geojson; attachments (list, download, add, delete); service-level applyEdits.
 /// </summary>
-public sealed class QueryDetailTests : IAsyncLifetime
+public sealed class QueryDetailTests() : SamplePortalServerTests("sample-query", 600)
 {
-    private const string Area = "-122.72,42.18,-122.70,42.20";
-    private SamplePortalServer _server = null!;
-    private SamplePortalClient _c = null!;
-    private string _dir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _dir = TestPaths.NewTempDirectory("sample-query");
-        _server = await SamplePortalServer.StartAsync(o => { o.HydrantCount = 600; o.DataDirectory = _dir; });
-        _c = new SamplePortalClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _c.Dispose();
-        await _server.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestPaths.DeleteQuietly(_dir);
-    }
-
-    private string Fs => _c.Fs("WaterNetwork");
-
     private List<long> SqlIds(string sql)
     {
-        using var conn = new SqliteConnection($"Data Source={_server.Services.GetRequiredService<SampleStore>().DatabasePath};Mode=ReadOnly;Pooling=False");
+        using var conn = new SqliteConnection($"Data Source={Store.DatabasePath};Mode=ReadOnly;Pooling=False");
         conn.Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
@@ -57,22 +35,22 @@ public sealed class QueryDetailTests : IAsyncLifetime
     [Fact]
     public async Task Query_OrderByFields_OrdersAscDescAndByTwoFields()
     {
-        var desc = Attributes(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID,FLOWRATE"), ("orderByFields", "FLOWRATE DESC"), ("returnGeometry", "false")));
+        var desc = Attributes(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID,FLOWRATE"), ("orderByFields", "FLOWRATE DESC"), ("returnGeometry", "false")));
         var flows = desc.Select(a => a.GetProperty("FLOWRATE").GetDouble()).ToList();
         Assert.Equal(600, flows.Count);
         Assert.Equal(flows.OrderDescending(), flows);
         Assert.NotEqual(flows.First(), flows.Last());
 
-        var asc = Attributes(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "FLOWRATE"), ("orderByFields", "FLOWRATE ASC"), ("returnGeometry", "false")));
+        var asc = Attributes(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "FLOWRATE"), ("orderByFields", "FLOWRATE ASC"), ("returnGeometry", "false")));
         Assert.Equal(flows.Order(), asc.Select(a => a.GetProperty("FLOWRATE").GetDouble()));
 
-        var two = Attributes(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("orderByFields", "STATUS ASC, FLOWRATE DESC"), ("returnGeometry", "false")));
+        var two = Attributes(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("orderByFields", "STATUS ASC, FLOWRATE DESC"), ("returnGeometry", "false")));
         Assert.Equal(SqlIds("SELECT OBJECTID FROM hydrants ORDER BY STATUS ASC, FLOWRATE DESC, OBJECTID"), two.Select(a => a.GetProperty("OBJECTID").GetInt64()));
 
-        var idsDesc = Attributes(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("orderByFields", "OBJECTID DESC"), ("resultRecordCount", "5"), ("returnGeometry", "false")));
+        var idsDesc = Attributes(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("orderByFields", "OBJECTID DESC"), ("resultRecordCount", "5"), ("returnGeometry", "false")));
         Assert.Equal([600L, 599, 598, 597, 596], idsDesc.Select(a => a.GetProperty("OBJECTID").GetInt64()));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("orderByFields", "NOSUCHFIELD"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("orderByFields", "FLOWRATE; DROP TABLE hydrants"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("orderByFields", "NOSUCHFIELD"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("orderByFields", "FLOWRATE; DROP TABLE hydrants"))));
     }
 
     /// <summary>Web Mercator of lon -122.7, lat 42.19 (spherical formulas, R = 6378137), worked out independently of the server.</summary>
@@ -83,10 +61,10 @@ public sealed class QueryDetailTests : IAsyncLifetime
     [InlineData("102100")]
     public async Task Query_OutSrWebMercator_TransformsAKnownPoint(string outSr)
     {
-        var add = await _c.PostAsync(Fs + "/0/applyEdits", ("adds", """[{"attributes":{"ASSETID":"KNOWN-POINT"},"geometry":{"x":-122.7,"y":42.19,"spatialReference":{"wkid":4326}}}]"""));
+        var add = await Client.PostAsync(Fs + "/0/applyEdits", ("adds", """[{"attributes":{"ASSETID":"KNOWN-POINT"},"geometry":{"x":-122.7,"y":42.19,"spatialReference":{"wkid":4326}}}]"""));
         Assert.True(add.GetProperty("addResults")[0].GetProperty("success").GetBoolean());
 
-        var answer = await _c.GetAsync(Fs + "/0/query", ("where", "ASSETID = 'KNOWN-POINT'"), ("outSR", outSr));
+        var answer = await Client.GetAsync(Fs + "/0/query", ("where", "ASSETID = 'KNOWN-POINT'"), ("outSR", outSr));
         var g = answer.GetProperty("features")[0].GetProperty("geometry");
         Assert.Equal(KnownX, g.GetProperty("x").GetDouble(), 0.01);
         Assert.Equal(KnownY, g.GetProperty("y").GetDouble(), 0.01);
@@ -94,7 +72,7 @@ public sealed class QueryDetailTests : IAsyncLifetime
         Assert.Equal(102100, sr.GetProperty("wkid").GetInt32());
         Assert.Equal(3857, sr.GetProperty("latestWkid").GetInt32());
 
-        var degrees = await _c.GetAsync(Fs + "/0/query", ("where", "ASSETID = 'KNOWN-POINT'"), ("outSR", "4326"));
+        var degrees = await Client.GetAsync(Fs + "/0/query", ("where", "ASSETID = 'KNOWN-POINT'"), ("outSR", "4326"));
         var d = degrees.GetProperty("features")[0].GetProperty("geometry");
         Assert.Equal(-122.7, d.GetProperty("x").GetDouble(), 1e-9);
         Assert.Equal(42.19, d.GetProperty("y").GetDouble(), 1e-9);
@@ -109,9 +87,9 @@ public sealed class QueryDetailTests : IAsyncLifetime
         static double Y(double lat) => 6378137 * Math.Log(Math.Tan(Math.PI / 4 + lat * Math.PI / 360));
         var mercator = string.Create(CultureInfo.InvariantCulture, $"{X(-122.72):R},{Y(42.18):R},{X(-122.70):R},{Y(42.20):R}");
 
-        var inDegrees = await _c.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("returnIdsOnly", "true"));
-        var inMercator = await _c.GetAsync(Fs + "/0/query", ("geometry", mercator), ("inSR", inSr), ("returnIdsOnly", "true"));
-        var envelopeJson = await _c.GetAsync(Fs + "/0/query", ("geometry", $$$"""{"xmin":{{{X(-122.72).ToString("R", CultureInfo.InvariantCulture)}}},"ymin":{{{Y(42.18).ToString("R", CultureInfo.InvariantCulture)}}},"xmax":{{{X(-122.70).ToString("R", CultureInfo.InvariantCulture)}}},"ymax":{{{Y(42.20).ToString("R", CultureInfo.InvariantCulture)}}},"spatialReference":{"wkid":{{{inSr}}}}}"""),
+        var inDegrees = await Client.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("returnIdsOnly", "true"));
+        var inMercator = await Client.GetAsync(Fs + "/0/query", ("geometry", mercator), ("inSR", inSr), ("returnIdsOnly", "true"));
+        var envelopeJson = await Client.GetAsync(Fs + "/0/query", ("geometry", $$$"""{"xmin":{{{X(-122.72).ToString("R", CultureInfo.InvariantCulture)}}},"ymin":{{{Y(42.18).ToString("R", CultureInfo.InvariantCulture)}}},"xmax":{{{X(-122.70).ToString("R", CultureInfo.InvariantCulture)}}},"ymax":{{{Y(42.20).ToString("R", CultureInfo.InvariantCulture)}}},"spatialReference":{"wkid":{{{inSr}}}}}"""),
             ("geometryType", "esriGeometryEnvelope"), ("returnIdsOnly", "true"));
 
         var expected = inDegrees.GetProperty("objectIds").EnumerateArray().Select(e => e.GetInt64()).Order().ToList();
@@ -123,26 +101,26 @@ public sealed class QueryDetailTests : IAsyncLifetime
     [Fact]
     public async Task Query_ParameterNamesAndEnumValues_AreCaseInsensitive()
     {
-        var expected = await _c.CountAsync("WaterNetwork", 0, "STATUS = 'InService'");
-        var upper = JsonDocument.Parse(await _c.Http.GetStringAsync(Fs + "/0/query?WHERE=STATUS%3D%27InService%27&RETURNCOUNTONLY=TRUE&F=JSON")).RootElement;
+        var expected = await Client.CountAsync("WaterNetwork", 0, "STATUS = 'InService'");
+        var upper = JsonDocument.Parse(await Client.Http.GetStringAsync(Fs + "/0/query?WHERE=STATUS%3D%27InService%27&RETURNCOUNTONLY=TRUE&F=JSON")).RootElement;
         Assert.Equal(expected, upper.GetProperty("count").GetInt64());
-        var mixed = JsonDocument.Parse(await _c.Http.GetStringAsync(Fs + "/0/query?Where=1%3D1&ReturnIdsOnly=True&f=PJSON")).RootElement;
+        var mixed = JsonDocument.Parse(await Client.Http.GetStringAsync(Fs + "/0/query?Where=1%3D1&ReturnIdsOnly=True&f=PJSON")).RootElement;
         Assert.Equal(600, mixed.GetProperty("objectIds").GetArrayLength());
 
-        var byEnvelope = await _c.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("returnCountOnly", "true"));
-        var shouting = await _c.GetAsync(Fs + "/0/query", ("GEOMETRY", Area), ("INSR", "4326"), ("GEOMETRYTYPE", "ESRIGEOMETRYENVELOPE"), ("SPATIALREL", "ESRISPATIALRELINTERSECTS"), ("RETURNCOUNTONLY", "true"));
+        var byEnvelope = await Client.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("returnCountOnly", "true"));
+        var shouting = await Client.GetAsync(Fs + "/0/query", ("GEOMETRY", Area), ("INSR", "4326"), ("GEOMETRYTYPE", "ESRIGEOMETRYENVELOPE"), ("SPATIALREL", "ESRISPATIALRELINTERSECTS"), ("RETURNCOUNTONLY", "true"));
         Assert.Equal(byEnvelope.GetProperty("count").GetInt64(), shouting.GetProperty("count").GetInt64());
 
-        var replica = await _c.PostAsync(Fs + "/createReplica", ("LAYERS", "0"), ("GEOMETRY", Area), ("INSR", "4326"), ("SYNCMODEL", "PERLAYER"), ("TRANSPORTTYPE", "ESRITRANSPORTTYPEURL"));
+        var replica = await Client.PostAsync(Fs + "/createReplica", ("LAYERS", "0"), ("GEOMETRY", Area), ("INSR", "4326"), ("SYNCMODEL", "PERLAYER"), ("TRANSPORTTYPE", "ESRITRANSPORTTYPEURL"));
         Assert.Equal(0, SamplePortalClient.ErrorCode(replica));
-        var info = await _c.GetAsync($"{Fs}/replicas/{replica.GetProperty("replicaID").GetString()}");
+        var info = await Client.GetAsync($"{Fs}/replicas/{replica.GetProperty("replicaID").GetString()}");
         Assert.Equal("perLayer", info.GetProperty("syncModel").GetString());
     }
 
     [Fact]
     public async Task Query_ReturnIdsOnly_GivesExactlyTheMatchingIds()
     {
-        var answer = await _c.GetAsync(Fs + "/0/query", ("where", "STATUS = 'NeedsRepair'"), ("returnIdsOnly", "true"));
+        var answer = await Client.GetAsync(Fs + "/0/query", ("where", "STATUS = 'NeedsRepair'"), ("returnIdsOnly", "true"));
         Assert.Equal("OBJECTID", answer.GetProperty("objectIdFieldName").GetString());
         Assert.False(answer.TryGetProperty("features", out _));
         Assert.Equal(SqlIds("SELECT OBJECTID FROM hydrants WHERE STATUS = 'NeedsRepair' ORDER BY OBJECTID"),
@@ -152,8 +130,8 @@ public sealed class QueryDetailTests : IAsyncLifetime
     [Fact]
     public async Task Query_GeoJson_IsAFeatureCollectionOfTheSameRows()
     {
-        var json = await _c.GetAsync(Fs + "/0/query", ("where", "STATUS = 'Retired'"), ("outFields", "*"), ("outSR", "4326"));
-        var geo = JsonDocument.Parse(await _c.Http.GetStringAsync(Fs + "/0/query?where=STATUS%3D%27Retired%27&outFields=*&f=geojson")).RootElement;
+        var json = await Client.GetAsync(Fs + "/0/query", ("where", "STATUS = 'Retired'"), ("outFields", "*"), ("outSR", "4326"));
+        var geo = JsonDocument.Parse(await Client.Http.GetStringAsync(Fs + "/0/query?where=STATUS%3D%27Retired%27&outFields=*&f=geojson")).RootElement;
         Assert.Equal("FeatureCollection", geo.GetProperty("type").GetString());
         var features = geo.GetProperty("features").EnumerateArray().ToList();
         Assert.Equal(json.GetProperty("features").GetArrayLength(), features.Count);
@@ -172,7 +150,7 @@ public sealed class QueryDetailTests : IAsyncLifetime
     }
 
     private async Task<List<JsonElement>> AttachmentsAsync(long oid) =>
-        [.. (await _c.GetAsync($"{Fs}/0/{oid}/attachments")).GetProperty("attachmentInfos").EnumerateArray()];
+        [.. (await Client.GetAsync($"{Fs}/0/{oid}/attachments")).GetProperty("attachmentInfos").EnumerateArray()];
 
     [Fact]
     public async Task Attachments_ListDownloadAddDelete()
@@ -181,7 +159,7 @@ public sealed class QueryDetailTests : IAsyncLifetime
         var listed = await AttachmentsAsync(4);
         Assert.NotEmpty(listed);
         var photo = listed[0];
-        var bytes = await _c.Http.GetByteArrayAsync($"{Fs}/0/4/attachments/{photo.GetProperty("id").GetInt64()}");
+        var bytes = await Client.Http.GetByteArrayAsync($"{Fs}/0/4/attachments/{photo.GetProperty("id").GetInt64()}");
         Assert.Equal(photo.GetProperty("size").GetInt64(), bytes.Length);
         Assert.Equal([0xFF, 0xD8], bytes[..2]);
 
@@ -191,20 +169,20 @@ public sealed class QueryDetailTests : IAsyncLifetime
             file.Headers.ContentType = new("application/octet-stream");
             form.Add(file, "attachment", "notes.bin");
             form.Add(new StringContent("json"), "f");
-            using var response = await _c.Http.PostAsync($"{Fs}/0/4/addAttachment", form);
+            using var response = await Client.Http.PostAsync($"{Fs}/0/4/addAttachment", form);
             var added = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             Assert.True(added.GetProperty("addAttachmentResult").GetProperty("success").GetBoolean());
         }
         var withNew = await AttachmentsAsync(4);
         Assert.Equal(listed.Count + 1, withNew.Count);
         var newOne = withNew.Single(a => a.GetProperty("name").GetString() == "notes.bin");
-        Assert.Equal([1, 2, 3, 4, 5], await _c.Http.GetByteArrayAsync($"{Fs}/0/4/attachments/{newOne.GetProperty("id").GetInt64()}"));
+        Assert.Equal([1, 2, 3, 4, 5], await Client.Http.GetByteArrayAsync($"{Fs}/0/4/attachments/{newOne.GetProperty("id").GetInt64()}"));
 
         var ids = $"{photo.GetProperty("id").GetInt64()},{newOne.GetProperty("id").GetInt64()},987654";
-        var deleted = await _c.PostAsync($"{Fs}/0/4/deleteAttachments", ("attachmentIds", ids));
+        var deleted = await Client.PostAsync($"{Fs}/0/4/deleteAttachments", ("attachmentIds", ids));
         Assert.Equal([true, true, false], deleted.GetProperty("deleteAttachmentResults").EnumerateArray().Select(r => r.GetProperty("success").GetBoolean()));
         Assert.Equal(listed.Count - 1, (await AttachmentsAsync(4)).Count);
-        using var gone = await _c.Http.GetAsync($"{Fs}/0/4/attachments/{photo.GetProperty("id").GetInt64()}?f=json");
+        using var gone = await Client.Http.GetAsync($"{Fs}/0/4/attachments/{photo.GetProperty("id").GetInt64()}?f=json");
         var body = await gone.Content.ReadAsStringAsync();
         Assert.True(!gone.IsSuccessStatusCode || SamplePortalClient.ErrorCode(JsonDocument.Parse(body).RootElement) != 0, body);
     }
@@ -212,38 +190,38 @@ public sealed class QueryDetailTests : IAsyncLifetime
     [Fact]
     public async Task ServiceApplyEdits_EditsSeveralLayersAndRollsBackTogether()
     {
-        var before = await _c.CountAsync("WaterNetwork", 1);
+        var before = await Client.CountAsync("WaterNetwork", 1);
         var edits = """
             [{"id":0,"adds":[{"attributes":{"ASSETID":"SVC-ADD"},"geometry":{"x":-122.71,"y":42.19,"spatialReference":{"wkid":4326}}}],"updates":[{"attributes":{"OBJECTID":2,"ASSETID":"SVC-UPD"}}]},
              {"id":1,"deletes":[1]}]
             """;
-        var answer = await _c.PostAsync(Fs + "/applyEdits", ("edits", edits));
+        var answer = await Client.PostAsync(Fs + "/applyEdits", ("edits", edits));
         Assert.Equal(JsonValueKind.Array, answer.ValueKind);
         var byLayer = answer.EnumerateArray().ToDictionary(l => l.GetProperty("id").GetInt32());
         Assert.True(byLayer[0].GetProperty("addResults")[0].GetProperty("success").GetBoolean());
         Assert.True(byLayer[0].GetProperty("updateResults")[0].GetProperty("success").GetBoolean());
         Assert.True(byLayer[1].GetProperty("deleteResults")[0].GetProperty("success").GetBoolean());
-        Assert.Equal(1, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'SVC-ADD'"));
-        Assert.Equal(1, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'SVC-UPD' AND OBJECTID = 2"));
-        Assert.Equal(before - 1, await _c.CountAsync("WaterNetwork", 1));
+        Assert.Equal(1, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'SVC-ADD'"));
+        Assert.Equal(1, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'SVC-UPD' AND OBJECTID = 2"));
+        Assert.Equal(before - 1, await Client.CountAsync("WaterNetwork", 1));
 
         // One bad edit in one layer: with rollbackOnFailure (the default) no layer changes.
         var bad = """
             [{"id":0,"updates":[{"attributes":{"OBJECTID":3,"ASSETID":"SHOULD-NOT-STAY"}}]},
              {"id":1,"updates":[{"attributes":{"OBJECTID":2,"NOSUCHFIELD":1}}]}]
             """;
-        var refused = await _c.PostAsync(Fs + "/applyEdits", ("edits", bad));
+        var refused = await Client.PostAsync(Fs + "/applyEdits", ("edits", bad));
         Assert.NotEqual(JsonValueKind.Array, refused.ValueKind);
         Assert.NotEqual(0, SamplePortalClient.ErrorCode(refused));
-        Assert.Equal(0, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'SHOULD-NOT-STAY'"));
+        Assert.Equal(0, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'SHOULD-NOT-STAY'"));
 
-        var partial = await _c.PostAsync(Fs + "/applyEdits", ("edits", bad), ("rollbackOnFailure", "false"));
+        var partial = await Client.PostAsync(Fs + "/applyEdits", ("edits", bad), ("rollbackOnFailure", "false"));
         var results = partial.EnumerateArray().ToDictionary(l => l.GetProperty("id").GetInt32());
         Assert.True(results[0].GetProperty("updateResults")[0].GetProperty("success").GetBoolean());
         Assert.False(results[1].GetProperty("updateResults")[0].GetProperty("success").GetBoolean());
-        Assert.Equal(1, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'SHOULD-NOT-STAY'"));
+        Assert.Equal(1, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'SHOULD-NOT-STAY'"));
 
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/applyEdits", ("edits", """[{"id":9,"deletes":[1]}]"""))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/applyEdits", ("edits", "not json"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/applyEdits", ("edits", """[{"id":9,"deletes":[1]}]"""))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/applyEdits", ("edits", "not json"))));
     }
 }

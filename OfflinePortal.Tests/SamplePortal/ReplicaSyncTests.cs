@@ -10,38 +10,16 @@ namespace OfflinePortal.Tests.SamplePortal;
 /// createReplica and synchronizeReplica variants over real HTTP: rollbackOnFailure, syncDirection, perLayer syncLayers,
 /// async sync, attachment edits, closeReplica, both transports, registering existing data, and unknown replica ids.
 /// </summary>
-public sealed class ReplicaSyncTests : IAsyncLifetime
+public sealed class ReplicaSyncTests() : SamplePortalServerTests("sample-sync", 800)
 {
-    private const string Area = "-122.72,42.18,-122.70,42.20";
-    private SamplePortalServer _server = null!;
-    private SamplePortalClient _c = null!;
-    private string _dir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _dir = TestPaths.NewTempDirectory("sample-sync");
-        _server = await SamplePortalServer.StartAsync(o => { o.HydrantCount = 800; o.DataDirectory = _dir; });
-        _c = new SamplePortalClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _c.Dispose();
-        await _server.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestPaths.DeleteQuietly(_dir);
-    }
-
-    private string Fs => _c.Fs("WaterNetwork");
-
     private static string Text(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private async Task<JsonElement> CreateAsync(string layers, string syncModel, params (string Key, string Value)[] extra)
     {
-        var created = await _c.PostAsync(Fs + "/createReplica", [("layers", layers), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
+        var created = await Client.PostAsync(Fs + "/createReplica", [("layers", layers), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
             ("transportType", "esriTransportTypeUrl"), ("replicaName", "sync-test"), .. extra]);
         Assert.Equal(0, SamplePortalClient.ErrorCode(created));
-        return JsonDocument.Parse(await _c.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement.Clone();
+        return JsonDocument.Parse(await Client.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement.Clone();
     }
 
     /// <summary>A perReplica replica of hydrants in the area: its id and generation.</summary>
@@ -54,7 +32,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     /// <summary>GlobalIDs and object ids of features of a layer inside the area, in object id order.</summary>
     private async Task<List<(long Oid, string Gid)>> InAreaAsync(int layer, int count)
     {
-        var page = await _c.GetAsync($"{Fs}/{layer}/query", ("where", "1=1"), ("geometry", Area), ("inSR", "4326"), ("outFields", "OBJECTID,GlobalID"),
+        var page = await Client.GetAsync($"{Fs}/{layer}/query", ("where", "1=1"), ("geometry", Area), ("inSR", "4326"), ("outFields", "OBJECTID,GlobalID"),
             ("orderByFields", "OBJECTID"), ("resultRecordCount", Text(count)), ("returnGeometry", "false"));
         var list = page.GetProperty("features").EnumerateArray()
             .Select(f => (f.GetProperty("attributes").GetProperty("OBJECTID").GetInt64(), f.GetProperty("attributes").GetProperty("GlobalID").GetString()!)).ToList();
@@ -64,14 +42,14 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
 
     private async Task<string?> AssetIdAsync(int layer, string gid)
     {
-        var q = await _c.GetAsync($"{Fs}/{layer}/query", ("where", $"GlobalID = '{gid}'"), ("outFields", "ASSETID"), ("returnGeometry", "false"));
+        var q = await Client.GetAsync($"{Fs}/{layer}/query", ("where", $"GlobalID = '{gid}'"), ("outFields", "ASSETID"), ("returnGeometry", "false"));
         return q.GetProperty("features")[0].GetProperty("attributes").GetProperty("ASSETID").GetString();
     }
 
     /// <summary>An edit made on the server by someone else (layer applyEdits), as another crew would.</summary>
     private async Task ServerEditAsync(int layer, long oid, string assetId)
     {
-        var r = await _c.PostAsync($"{Fs}/{layer}/applyEdits", ("updates", $$$"""[{"attributes":{"OBJECTID":{{{oid}}},"ASSETID":"{{{assetId}}}"}}]"""));
+        var r = await Client.PostAsync($"{Fs}/{layer}/applyEdits", ("updates", $$$"""[{"attributes":{"OBJECTID":{{{oid}}},"ASSETID":"{{{assetId}}}"}}]"""));
         Assert.True(r.GetProperty("updateResults")[0].GetProperty("success").GetBoolean(), r.GetRawText());
     }
 
@@ -79,7 +57,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         $$$"""[{"id":{{{layer}}},"features":{"adds":[],"updates":[{{{string.Join(",", updates.Select(u => $$$"""{"attributes":{"GlobalID":"{{{u.Gid}}}","{{{u.Field}}}":"{{{u.Value}}}"}}"""))}}}],"deleteIds":[]}}]""";
 
     private Task<JsonElement> SyncAsync(string id, long gen, params (string Key, string Value)[] extra) =>
-        _c.PostAsync(Fs + "/synchronizeReplica", [("replicaID", id), ("replicaServerGen", Text(gen)), ("transportType", "esriTransportTypeEmbedded"), .. extra]);
+        Client.PostAsync(Fs + "/synchronizeReplica", [("replicaID", id), ("replicaServerGen", Text(gen)), ("transportType", "esriTransportTypeEmbedded"), .. extra]);
 
     private static IEnumerable<JsonElement> DownloadedUpdates(JsonElement sync, int layer) =>
         sync.TryGetProperty("edits", out var edits)
@@ -89,7 +67,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     private static HashSet<string> DownloadedGids(JsonElement sync, int layer) =>
         [.. DownloadedUpdates(sync, layer).Select(u => u.GetProperty("attributes").GetProperty("GlobalID").GetString()!)];
 
-    private async Task<long> ReplicaGenAsync(string id) => (await _c.GetAsync($"{Fs}/replicas/{id}")).GetProperty("replicaServerGen").GetInt64();
+    private async Task<long> ReplicaGenAsync(string id) => (await Client.GetAsync($"{Fs}/replicas/{id}")).GetProperty("replicaServerGen").GetInt64();
 
     [Fact]
     public async Task Sync_RollbackOnFailureTrue_OneBadEdit_NothingAppliedAndEachFailureReported()
@@ -178,7 +156,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         await ServerEditAsync(0, hydrant.Oid, "H-OFFICE");
         await ServerEditAsync(1, valve.Oid, "V-OFFICE");
 
-        var onlyHydrants = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+        var onlyHydrants = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
             ("syncLayers", $$"""[{"id":0,"serverGen":{{gens[0]}},"syncDirection":"bidirectional"}]"""));
 
         Assert.Equal(0, SamplePortalClient.ErrorCode(onlyHydrants));
@@ -188,23 +166,23 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         Assert.True(after[0] > gens[0]);
         Assert.Equal(gens[1], after[1]);
 
-        var onlyValves = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+        var onlyValves = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
             ("syncLayers", $$"""[{"id":1,"serverGen":{{gens[1]}},"syncDirection":"download"}]"""));
         Assert.Equal([valve.Gid], DownloadedGids(onlyValves, 1));
         Assert.Empty(DownloadedGids(onlyValves, 0));
-        var info = await _c.GetAsync($"{Fs}/replicas/{id}");
+        var info = await Client.GetAsync($"{Fs}/replicas/{id}");
         var stored = info.GetProperty("layerServerGens").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetInt32(), g => g.GetProperty("serverGen").GetInt64());
         Assert.Equal(after[0], stored[0]);
         Assert.True(stored[1] > gens[1]);
 
         // An upload-only layer downloads nothing, so its generation stays where the client said it was.
         await ServerEditAsync(1, valve.Oid, "V-OFFICE-2");
-        var uploadOnly = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+        var uploadOnly = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
             ("syncLayers", $$"""[{"id":1,"serverGen":{{stored[1]}},"syncDirection":"upload"}]"""));
         Assert.Empty(DownloadedGids(uploadOnly, 1));
         var kept = uploadOnly.GetProperty("layerServerGens").EnumerateArray().ToDictionary(g => g.GetProperty("id").GetInt32(), g => g.GetProperty("serverGen").GetInt64());
         Assert.Equal(stored[1], kept[1]);
-        var later = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+        var later = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
             ("syncLayers", $$"""[{"id":1,"serverGen":{{kept[1]}},"syncDirection":"download"}]"""));
         Assert.Equal([valve.Gid], DownloadedGids(later, 1));
     }
@@ -214,7 +192,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         // Bounded, but generous: the machine may be busy; a finished job ends the loop at once.
         for (var i = 0; i < 2400; i++)
         {
-            var status = await _c.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
+            var status = await Client.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
             if (status.GetProperty("status").GetString() is "Completed" or "Failed")
             {
                 return status;
@@ -231,19 +209,19 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         var f = await InAreaAsync(0, 2);
         await ServerEditAsync(0, f[0].Oid, "BY-OFFICE");
 
-        var submitted = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", Text(gen)), ("async", "true"),
+        var submitted = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", Text(gen)), ("async", "true"),
             ("edits", Updates(0, (f[1].Gid, "ASSETID", "BY-CREW"))));
         var status = await WaitForJobAsync(submitted.GetProperty("statusUrl").GetString()!);
 
         Assert.True(status.GetProperty("status").GetString() == "Completed", status.GetRawText());
         Assert.Equal(id, status.GetProperty("replicaID").GetString());
         Assert.Equal("esriReplicaResponseTypeEdits", status.GetProperty("responseType").GetString());
-        var result = JsonDocument.Parse(await _c.Http.GetStringAsync(status.GetProperty("resultUrl").GetString())).RootElement;
+        var result = JsonDocument.Parse(await Client.Http.GetStringAsync(status.GetProperty("resultUrl").GetString())).RootElement;
         Assert.Equal([f[0].Gid], DownloadedGids(result, 0));
         Assert.True(result.GetProperty("replicaServerGen").GetInt64() > gen);
         Assert.Equal("BY-CREW", await AssetIdAsync(0, f[1].Gid));
 
-        var failing = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", Text(gen)), ("async", "true"),
+        var failing = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", Text(gen)), ("async", "true"),
             ("edits", Updates(0, (f[1].Gid, "NOSUCHFIELD", "x"))));
         var failed = await WaitForJobAsync(failing.GetProperty("statusUrl").GetString()!);
         Assert.Equal("Failed", failed.GetProperty("status").GetString());
@@ -251,13 +229,13 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     }
 
     private async Task<List<JsonElement>> AttachmentsAsync(long oid) =>
-        [.. (await _c.GetAsync($"{Fs}/0/{oid}/attachments")).GetProperty("attachmentInfos").EnumerateArray()];
+        [.. (await Client.GetAsync($"{Fs}/0/{oid}/attachments")).GetProperty("attachmentInfos").EnumerateArray()];
 
     [Fact]
     public async Task Sync_AttachmentAddsAndDeletes_AreApplied()
     {
         var (id, gen) = await PerReplicaAsync(("returnAttachments", "true"), ("attachmentsSyncDirection", "bidirectional"));
-        var withPhoto = await _c.GetAsync(Fs + "/0/queryAttachments", ("objectIds", string.Join(",", (await InAreaAsync(0, 40)).Select(x => x.Oid))));
+        var withPhoto = await Client.GetAsync(Fs + "/0/queryAttachments", ("objectIds", string.Join(",", (await InAreaAsync(0, 40)).Select(x => x.Oid))));
         var group = withPhoto.GetProperty("attachmentGroups")[0];
         var oid = group.GetProperty("parentObjectId").GetInt64();
         var parent = group.GetProperty("parentGlobalId").GetString()!;
@@ -282,7 +260,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         Assert.DoesNotContain(now, a => a.GetProperty("globalId").GetString() == existingGid);
         var added = now.Single(a => a.GetProperty("name").GetString() == "crew.jpg");
         Assert.Equal(newGid, added.GetProperty("globalId").GetString(), ignoreCase: true);
-        var bytes = await _c.Http.GetByteArrayAsync($"{Fs}/0/{oid}/attachments/{added.GetProperty("id").GetInt64()}");
+        var bytes = await Client.Http.GetByteArrayAsync($"{Fs}/0/{oid}/attachments/{added.GetProperty("id").GetInt64()}");
         Assert.Equal([0xFF, 0xD8, 0xFF, 0xD9], bytes);
     }
 
@@ -296,8 +274,8 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
 
         Assert.Equal(0, SamplePortalClient.ErrorCode(closed));
         Assert.Equal("LAST-SYNC", await AssetIdAsync(0, f[0].Gid));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync($"{Fs}/replicas/{id}")));
-        Assert.DoesNotContain((await _c.GetAsync(Fs + "/replicas")).EnumerateArray(), r => r.GetProperty("replicaID").GetString() == id);
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync($"{Fs}/replicas/{id}")));
+        Assert.DoesNotContain((await Client.GetAsync(Fs + "/replicas")).EnumerateArray(), r => r.GetProperty("replicaID").GetString() == id);
         Assert.Equal(400, SamplePortalClient.ErrorCode(await SyncAsync(id, closed.GetProperty("replicaServerGen").GetInt64())));
     }
 
@@ -306,15 +284,15 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     {
         var f = await InAreaAsync(0, 1);
         var before = await AssetIdAsync(0, f[0].Gid);
-        var count = await _c.CountAsync("WaterNetwork", 0);
+        var count = await Client.CountAsync("WaterNetwork", 0);
         var edits = $$$"""[{"id":0,"features":{"adds":[{"attributes":{"ASSETID":"GHOST"},"geometry":{"x":-13661000,"y":5189000}}],"updates":[{"attributes":{"GlobalID":"{{{f[0].Gid}}}","ASSETID":"GHOST"}}],"deleteIds":[]}}]""";
 
         var answer = await SyncAsync("{00000000-0000-0000-0000-000000000001}", 1, ("edits", edits));
 
         Assert.Equal(400, SamplePortalClient.ErrorCode(answer));
         Assert.Equal(before, await AssetIdAsync(0, f[0].Gid));
-        Assert.Equal(count, await _c.CountAsync("WaterNetwork", 0));
-        Assert.Equal(0, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'GHOST'"));
+        Assert.Equal(count, await Client.CountAsync("WaterNetwork", 0));
+        Assert.Equal(0, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'GHOST'"));
     }
 
     [Fact]
@@ -322,14 +300,14 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     {
         var (id, _) = await PerReplicaAsync();
 
-        var answer = await _c.PostAsync(Fs + "/unRegisterReplica", ("replicaID", "{00000000-0000-0000-0000-000000000002}"));
+        var answer = await Client.PostAsync(Fs + "/unRegisterReplica", ("replicaID", "{00000000-0000-0000-0000-000000000002}"));
 
         Assert.Equal(400, SamplePortalClient.ErrorCode(answer));
         var error = answer.GetProperty("error");
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         Assert.Equal(JsonValueKind.Array, error.GetProperty("details").ValueKind);
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/unRegisterReplica")));
-        Assert.Contains((await _c.GetAsync(Fs + "/replicas")).EnumerateArray(), r => r.GetProperty("replicaID").GetString() == id);
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/unRegisterReplica")));
+        Assert.Contains((await Client.GetAsync(Fs + "/replicas")).EnumerateArray(), r => r.GetProperty("replicaID").GetString() == id);
     }
 
     [Theory]
@@ -339,7 +317,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
     [InlineData("esriTransportTypeUrl", "perLayer")]
     public async Task CreateReplica_TransportAndSyncModel_DataGenerationsAndRegistration(string transport, string syncModel)
     {
-        var answer = await _c.PostAsync(Fs + "/createReplica", ("layers", "0,1"), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
+        var answer = await Client.PostAsync(Fs + "/createReplica", ("layers", "0,1"), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
             ("transportType", transport), ("replicaName", "transport-test"));
         Assert.Equal(0, SamplePortalClient.ErrorCode(answer));
         Assert.Equal(transport, answer.GetProperty("transportType").GetString(), ignoreCase: true);
@@ -347,7 +325,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         if (transport == "esriTransportTypeUrl")
         {
             Assert.False(answer.TryGetProperty("layers", out _));
-            data = JsonDocument.Parse(await _c.Http.GetStringAsync(answer.GetProperty("URL").GetString())).RootElement;
+            data = JsonDocument.Parse(await Client.Http.GetStringAsync(answer.GetProperty("URL").GetString())).RootElement;
         }
         else
         {
@@ -361,10 +339,10 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         foreach (var layer in new[] { 0, 1 })
         {
             var features = data.GetProperty("layers").EnumerateArray().Single(l => l.GetProperty("id").GetInt32() == layer).GetProperty("features").GetArrayLength();
-            var expected = await _c.GetAsync($"{Fs}/{layer}/query", ("geometry", Area), ("inSR", "4326"), ("returnCountOnly", "true"));
+            var expected = await Client.GetAsync($"{Fs}/{layer}/query", ("geometry", Area), ("inSR", "4326"), ("returnCountOnly", "true"));
             Assert.Equal(expected.GetProperty("count").GetInt64(), features);
         }
-        var info = await _c.GetAsync($"{Fs}/replicas/{id}");
+        var info = await Client.GetAsync($"{Fs}/replicas/{id}");
         Assert.Equal(syncModel, info.GetProperty("syncModel").GetString());
         if (syncModel == "perReplica")
         {
@@ -388,7 +366,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         var f = await InAreaAsync(0, 2);
         await ServerEditAsync(0, f[0].Oid, "BEFORE-COPY");
 
-        var registered = await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
+        var registered = await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", syncModel),
             ("replicaName", "pre-planned"), ("replicaOptions", """{"registerExistingData":true}"""));
 
         Assert.Equal(0, SamplePortalClient.ErrorCode(registered));
@@ -406,7 +384,7 @@ public sealed class ReplicaSyncTests : IAsyncLifetime
         await ServerEditAsync(0, f[1].Oid, "AFTER-COPY");
         var sync = syncModel == "perReplica"
             ? await SyncAsync(id, gen)
-            : await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
+            : await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("transportType", "esriTransportTypeEmbedded"),
                 ("syncLayers", $$"""[{"id":0,"serverGen":{{gen}}}]"""));
 
         Assert.Equal(0, SamplePortalClient.ErrorCode(sync));

@@ -11,32 +11,8 @@ using OfflinePortal.Tests.Infrastructure;
 namespace OfflinePortal.Tests.SamplePortal;
 
 /// <summary>Behaviour over real HTTP: queries, paging, replicas and sync, security, faults and bad input.</summary>
-public sealed class SamplePortalHttpTests : IAsyncLifetime
+public sealed class SamplePortalHttpTests() : SamplePortalServerTests("sample-http", 1500)
 {
-    private const string Area = "-122.72,42.18,-122.70,42.20";
-    private SamplePortalServer _server = null!;
-    private SamplePortalClient _c = null!;
-    private string _dir = null!;
-
-    public async Task InitializeAsync()
-    {
-        _dir = TestPaths.NewTempDirectory("sample-http");
-        _server = await SamplePortalServer.StartAsync(o => { o.HydrantCount = 1500; o.DataDirectory = _dir; });
-        _c = new SamplePortalClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _c.Dispose();
-        await _server.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestPaths.DeleteQuietly(_dir);
-    }
-
-    private string Fs => _c.Fs("WaterNetwork");
-
-    private SampleStore Store => _server.Services.GetRequiredService<SampleStore>();
-
     private List<(long Oid, Point P)> AllHydrants()
     {
         using var conn = new SqliteConnection("Data Source=" + Store.DatabasePath);
@@ -64,13 +40,13 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     {
         var area = AreaMercator();
         var expected = AllHydrants().Count(h => area.Intersects(h.P));
-        var answer = await _c.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("geometryType", "esriGeometryEnvelope"), ("returnCountOnly", "true"));
+        var answer = await Client.GetAsync(Fs + "/0/query", ("geometry", Area), ("inSR", "4326"), ("geometryType", "esriGeometryEnvelope"), ("returnCountOnly", "true"));
         Assert.True(expected > 0);
         Assert.Equal(expected, answer.GetProperty("count").GetInt64());
 
         var polygon = """{"rings":[[[-122.72,42.18],[-122.72,42.20],[-122.70,42.20],[-122.72,42.18]]],"spatialReference":{"wkid":4326}}""";
         var triangle = new GeometryFactory().CreatePolygon([.. new[] { (-122.72, 42.18), (-122.72, 42.20), (-122.70, 42.20), (-122.72, 42.18) }.Select(p => { var (x, y) = WebMercator.FromLonLat(p.Item1, p.Item2); return new Coordinate(x, y); })]);
-        var inTriangle = await _c.GetAsync(Fs + "/0/query", ("geometry", polygon), ("geometryType", "esriGeometryPolygon"), ("returnCountOnly", "true"));
+        var inTriangle = await Client.GetAsync(Fs + "/0/query", ("geometry", polygon), ("geometryType", "esriGeometryPolygon"), ("returnCountOnly", "true"));
         Assert.Equal(AllHydrants().Count(h => triangle.Intersects(h.P)), inTriangle.GetProperty("count").GetInt64());
     }
 
@@ -81,7 +57,7 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
         var offset = 0;
         while (true)
         {
-            var page = await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("returnGeometry", "false"),
+            var page = await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("outFields", "OBJECTID"), ("returnGeometry", "false"),
                 ("orderByFields", "OBJECTID"), ("resultOffset", offset.ToString(CultureInfo.InvariantCulture)), ("resultRecordCount", "400"));
             var features = page.GetProperty("features");
             seen.AddRange(features.EnumerateArray().Select(f => f.GetProperty("attributes").GetProperty("OBJECTID").GetInt64()));
@@ -98,28 +74,28 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     [Fact]
     public async Task Query_HugeRecordCount_IsCappedAtMaxRecordCount()
     {
-        var page = await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("resultRecordCount", "1000000"), ("returnGeometry", "false"));
+        var page = await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("resultRecordCount", "1000000"), ("returnGeometry", "false"));
         Assert.Equal(SampleSchema.MaxRecordCount > 1500 ? 1500 : SampleSchema.MaxRecordCount, page.GetProperty("features").GetArrayLength());
-        var overflow = await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("resultRecordCount", "99999999999999999999"));
+        var overflow = await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("resultRecordCount", "99999999999999999999"));
         Assert.Equal(400, SamplePortalClient.ErrorCode(overflow));
     }
 
     [Fact]
     public async Task Query_OutSr4326AndGeoJson_AreInDegrees()
     {
-        var json = await _c.GetAsync(Fs + "/0/query", ("where", "OBJECTID=1"), ("outSR", "4326"));
+        var json = await Client.GetAsync(Fs + "/0/query", ("where", "OBJECTID=1"), ("outSR", "4326"));
         var x = json.GetProperty("features")[0].GetProperty("geometry").GetProperty("x").GetDouble();
         Assert.InRange(x, -122.75, -122.66);
-        var geo = JsonDocument.Parse(await _c.Http.GetStringAsync(Fs + "/0/query?where=OBJECTID%3D1&f=geojson")).RootElement;
+        var geo = JsonDocument.Parse(await Client.Http.GetStringAsync(Fs + "/0/query?where=OBJECTID%3D1&f=geojson")).RootElement;
         Assert.Equal(x, geo.GetProperty("features")[0].GetProperty("geometry").GetProperty("coordinates")[0].GetDouble(), 9);
     }
 
     private async Task<JsonElement> ReplicaJson(string layers, string layerQueries, string syncModel = "none", string geometry = Area)
     {
-        var created = await _c.PostAsync(Fs + "/createReplica", ("layers", layers), ("geometry", geometry), ("inSR", "4326"),
+        var created = await Client.PostAsync(Fs + "/createReplica", ("layers", layers), ("geometry", geometry), ("inSR", "4326"),
             ("layerQueries", layerQueries), ("syncModel", syncModel), ("transportType", "esriTransportTypeUrl"), ("returnAttachments", "false"));
         Assert.Equal(0, SamplePortalClient.ErrorCode(created));
-        return JsonDocument.Parse(await _c.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement.Clone();
+        return JsonDocument.Parse(await Client.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement.Clone();
     }
 
     private static JsonElement Layer(JsonElement replica, int id) => replica.GetProperty("layers").EnumerateArray().First(l => l.GetProperty("id").GetInt32() == id);
@@ -129,7 +105,7 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     {
         var replica = await ReplicaJson("0,1,3", """{"0":{"queryOption":"useFilter","where":"STATUS = 'InService'","useGeometry":true,"includeRelated":true},"1":{"queryOption":"none"},"3":{"queryOption":"none","includeRelated":true}}""");
         var hydrants = Layer(replica, 0).GetProperty("features").EnumerateArray().ToList();
-        var expected = await _c.GetAsync(Fs + "/0/query", ("where", "STATUS = 'InService'"), ("geometry", Area), ("inSR", "4326"), ("returnIdsOnly", "true"));
+        var expected = await Client.GetAsync(Fs + "/0/query", ("where", "STATUS = 'InService'"), ("geometry", Area), ("inSR", "4326"), ("returnIdsOnly", "true"));
         Assert.Equal(expected.GetProperty("objectIds").EnumerateArray().Select(e => e.GetInt64()).Order(), hydrants.Select(h => h.GetProperty("attributes").GetProperty("OBJECTID").GetInt64()).Order());
         Assert.Equal(0, Layer(replica, 1).GetProperty("features").GetArrayLength());
         var keys = hydrants.Select(h => h.GetProperty("attributes").GetProperty("GlobalID").GetString()).ToHashSet();
@@ -139,20 +115,20 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
         var allRelated = 0L;
         foreach (var key in keys)
         {
-            allRelated += await _c.CountAsync("WaterNetwork", 3, $"HYDRANTGUID = '{key}'");
+            allRelated += await Client.CountAsync("WaterNetwork", 3, $"HYDRANTGUID = '{key}'");
         }
         Assert.Equal(allRelated, inspections.Count);
 
         var all = await ReplicaJson("1", """{"1":{"queryOption":"all"}}""");
-        Assert.Equal(await _c.CountAsync("WaterNetwork", 1), Layer(all, 1).GetProperty("features").GetArrayLength());
+        Assert.Equal(await Client.CountAsync("WaterNetwork", 1), Layer(all, 1).GetProperty("features").GetArrayLength());
     }
 
     private async Task<(string Id, long Gen)> CreateSyncReplica()
     {
-        var created = await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perReplica"),
+        var created = await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perReplica"),
             ("transportType", "esriTransportTypeUrl"), ("replicaName", "test"));
         var id = created.GetProperty("replicaID").GetString()!;
-        var data = JsonDocument.Parse(await _c.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement;
+        var data = JsonDocument.Parse(await Client.Http.GetStringAsync(created.GetProperty("URL").GetString())).RootElement;
         return (id, data.GetProperty("replicaServerGen").GetInt64());
     }
 
@@ -164,28 +140,28 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     {
         var (a, genA) = await CreateSyncReplica();
         var (b, genB) = await CreateSyncReplica();
-        var first = await _c.GetAsync(Fs + "/0/query", ("where", "1=1"), ("geometry", Area), ("inSR", "4326"), ("resultRecordCount", "1"), ("outFields", "GlobalID"));
+        var first = await Client.GetAsync(Fs + "/0/query", ("where", "1=1"), ("geometry", Area), ("inSR", "4326"), ("resultRecordCount", "1"), ("outFields", "GlobalID"));
         var gid = first.GetProperty("features")[0].GetProperty("attributes").GetProperty("GlobalID").GetString()!;
 
-        var syncA = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", genA.ToString(CultureInfo.InvariantCulture)), ("edits", UpdateEdit(gid, "FROM-A")), ("transportType", "esriTransportTypeEmbedded"));
-        var syncB = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", b), ("replicaServerGen", genB.ToString(CultureInfo.InvariantCulture)), ("edits", UpdateEdit(gid, "FROM-B")), ("transportType", "esriTransportTypeEmbedded"));
+        var syncA = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", genA.ToString(CultureInfo.InvariantCulture)), ("edits", UpdateEdit(gid, "FROM-A")), ("transportType", "esriTransportTypeEmbedded"));
+        var syncB = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", b), ("replicaServerGen", genB.ToString(CultureInfo.InvariantCulture)), ("edits", UpdateEdit(gid, "FROM-B")), ("transportType", "esriTransportTypeEmbedded"));
         var newA = syncA.GetProperty("replicaServerGen").GetInt64();
         var newB = syncB.GetProperty("replicaServerGen").GetInt64();
         Assert.True(newA > genA);
         Assert.True(newB > newA);
         // B's upload supersedes A's version of the row, so B has nothing to download; its edit wins on the server.
         Assert.Equal("esriReplicaResponseTypeNoEdits", syncB.GetProperty("responseType").GetString());
-        var now = await _c.GetAsync(Fs + "/0/query", ("where", $"GlobalID = '{gid}'"), ("outFields", "ASSETID"));
+        var now = await Client.GetAsync(Fs + "/0/query", ("where", $"GlobalID = '{gid}'"), ("outFields", "ASSETID"));
         Assert.Equal("FROM-B", now.GetProperty("features")[0].GetProperty("attributes").GetProperty("ASSETID").GetString());
 
         // A syncs again and receives B's edit, with a still larger generation.
-        var again = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", newA.ToString(CultureInfo.InvariantCulture)), ("transportType", "esriTransportTypeEmbedded"));
+        var again = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", newA.ToString(CultureInfo.InvariantCulture)), ("transportType", "esriTransportTypeEmbedded"));
         Assert.True(again.GetProperty("replicaServerGen").GetInt64() > newB);
         var update = again.GetProperty("edits")[0].GetProperty("features").GetProperty("updates")[0];
         Assert.Equal("FROM-B", update.GetProperty("attributes").GetProperty("ASSETID").GetString());
 
         // Nothing new since then: NoEdits.
-        var quiet = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", again.GetProperty("replicaServerGen").GetInt64().ToString(CultureInfo.InvariantCulture)));
+        var quiet = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", a), ("replicaServerGen", again.GetProperty("replicaServerGen").GetInt64().ToString(CultureInfo.InvariantCulture)));
         Assert.Equal("esriReplicaResponseTypeNoEdits", quiet.GetProperty("responseType").GetString());
     }
 
@@ -193,7 +169,7 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     public async Task UnRegisteredReplica_CannotSync_AndPrePlannedCopySyncsAsItself()
     {
         var (id, gen) = await CreateSyncReplica();
-        var copy = await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perReplica"),
+        var copy = await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perReplica"),
             ("replicaOptions", $$"""{"refReplicaId":"{{id}}"}"""), ("replicaName", "device-1"));
         Assert.Equal("esriReplicaResponseTypeInfo", copy.GetProperty("responseType").GetString());
         var copyId = copy.GetProperty("replicaID").GetString()!;
@@ -201,12 +177,12 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
         Assert.Equal(gen, copy.GetProperty("replicaServerGen").GetInt64());
         Assert.False(copy.TryGetProperty("layers", out _));
 
-        var gone = await _c.PostAsync(Fs + "/unRegisterReplica", ("replicaID", id));
+        var gone = await Client.PostAsync(Fs + "/unRegisterReplica", ("replicaID", id));
         Assert.True(gone.GetProperty("success").GetBoolean());
-        var refused = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", gen.ToString(CultureInfo.InvariantCulture)));
+        var refused = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", id), ("replicaServerGen", gen.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal(400, SamplePortalClient.ErrorCode(refused));
 
-        var synced = await _c.PostAsync(Fs + "/synchronizeReplica", ("replicaID", copyId), ("replicaServerGen", gen.ToString(CultureInfo.InvariantCulture)));
+        var synced = await Client.PostAsync(Fs + "/synchronizeReplica", ("replicaID", copyId), ("replicaServerGen", gen.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal(copyId, synced.GetProperty("replicaID").GetString());
         Assert.True(synced.GetProperty("replicaServerGen").GetInt64() > gen);
     }
@@ -214,12 +190,12 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     [Fact]
     public async Task CreateReplica_Async_StatusAtBothUrlsThenResultFile()
     {
-        var submitted = await _c.PostAsync(Fs + "/createReplica", ("layers", "0,3"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perLayer"), ("async", "true"), ("returnAttachments", "true"), ("returnAttachmentsDataByUrl", "false"));
+        var submitted = await Client.PostAsync(Fs + "/createReplica", ("layers", "0,3"), ("geometry", Area), ("inSR", "4326"), ("syncModel", "perLayer"), ("async", "true"), ("returnAttachments", "true"), ("returnAttachmentsDataByUrl", "false"));
         var statusUrl = submitted.GetProperty("statusUrl").GetString()!;
         JsonElement status = default;
         for (var i = 0; i < 200; i++)
         {
-            status = await _c.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
+            status = await Client.GetAsync(statusUrl + (i % 2 == 0 ? "" : "/status"));
             if (status.GetProperty("status").GetString() is "Completed" or "Failed")
             {
                 break;
@@ -227,7 +203,7 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
             await Task.Delay(50);
         }
         Assert.Equal("Completed", status.GetProperty("status").GetString());
-        var file = JsonDocument.Parse(await _c.Http.GetStringAsync(status.GetProperty("resultUrl").GetString())).RootElement;
+        var file = JsonDocument.Parse(await Client.Http.GetStringAsync(status.GetProperty("resultUrl").GetString())).RootElement;
         Assert.Equal(2, file.GetProperty("layerServerGens").GetArrayLength());
         var attachments = Layer(file, 0).GetProperty("attachments");
         Assert.True(attachments.GetArrayLength() > 0);
@@ -239,15 +215,15 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     [Fact]
     public async Task CreateReplica_NonSyncServiceOrBadOptions_AnswerErrors()
     {
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(_c.Fs("CriticalCustomers") + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("returnAttachments", "true"), ("attachmentsSyncDirection", "none"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("returnAttachments", "false"), ("attachmentsSyncDirection", "bidirectional"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("dataFormat", "sqlite"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("layerQueries", "{not json"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/createReplica", ("layers", "9"), ("geometry", Area), ("inSR", "4326"))));
-        Assert.Equal(405, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/createReplica")));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/replicas/00000000-0000-0000-0000-000000000000")));
-        Assert.Empty((await _c.GetAsync(Fs + "/replicas")).EnumerateArray());
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Client.Fs("CriticalCustomers") + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("returnAttachments", "true"), ("attachmentsSyncDirection", "none"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("returnAttachments", "false"), ("attachmentsSyncDirection", "bidirectional"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("dataFormat", "sqlite"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/createReplica", ("layers", "0"), ("geometry", Area), ("inSR", "4326"), ("layerQueries", "{not json"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/createReplica", ("layers", "9"), ("geometry", Area), ("inSR", "4326"))));
+        Assert.Equal(405, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/createReplica")));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/replicas/00000000-0000-0000-0000-000000000000")));
+        Assert.Empty((await Client.GetAsync(Fs + "/replicas")).EnumerateArray());
     }
 
     [Theory]
@@ -260,82 +236,79 @@ public sealed class SamplePortalHttpTests : IAsyncLifetime
     [InlineData("STATUS = 'InService' OR")]
     public async Task HostileWhere_AnswersErrorAndChangesNothing(string where)
     {
-        var before = await _c.CountAsync("WaterNetwork", 0);
-        var answer = await _c.GetAsync(Fs + "/0/query", ("where", where));
+        var before = await Client.CountAsync("WaterNetwork", 0);
+        var answer = await Client.GetAsync(Fs + "/0/query", ("where", where));
         Assert.Equal(400, SamplePortalClient.ErrorCode(answer));
-        var deleted = await _c.PostAsync(Fs + "/0/deleteFeatures", ("where", where));
+        var deleted = await Client.PostAsync(Fs + "/0/deleteFeatures", ("where", where));
         Assert.Equal(400, SamplePortalClient.ErrorCode(deleted));
-        Assert.Equal(before, await _c.CountAsync("WaterNetwork", 0));
+        Assert.Equal(before, await Client.CountAsync("WaterNetwork", 0));
     }
 
     [Fact]
     public async Task Where_SupportedSubset_Works()
     {
-        var total = await _c.CountAsync("WaterNetwork", 0);
-        var inService = await _c.CountAsync("WaterNetwork", 0, "status = 'InService'");
-        Assert.Equal(total - inService, await _c.CountAsync("WaterNetwork", 0, "NOT (STATUS = 'InService') OR STATUS IS NULL"));
-        Assert.Equal(inService, await _c.CountAsync("WaterNetwork", 0, "UPPER(STATUS) IN ('INSERVICE')"));
-        Assert.True(await _c.CountAsync("WaterNetwork", 0, "INSTALLDATE < date '2000-01-01' AND FLOWRATE BETWEEN 500 AND 2000 AND ASSETID LIKE 'HYD-%'") > 0);
+        var total = await Client.CountAsync("WaterNetwork", 0);
+        var inService = await Client.CountAsync("WaterNetwork", 0, "status = 'InService'");
+        Assert.Equal(total - inService, await Client.CountAsync("WaterNetwork", 0, "NOT (STATUS = 'InService') OR STATUS IS NULL"));
+        Assert.Equal(inService, await Client.CountAsync("WaterNetwork", 0, "UPPER(STATUS) IN ('INSERVICE')"));
+        Assert.True(await Client.CountAsync("WaterNetwork", 0, "INSTALLDATE < date '2000-01-01' AND FLOWRATE BETWEEN 500 AND 2000 AND ASSETID LIKE 'HYD-%'") > 0);
     }
 
     [Fact]
     public async Task BadInput_AnswersErrorEnvelopesAndChangesNothing()
     {
-        var before = await _c.CountAsync("WaterNetwork", 0);
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/7/query", ("where", "1=1"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.GetAsync(Fs + "/0/query", ("geometry", "{bad"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/0/applyEdits", ("adds", "[{\"attributes\":{\"NOPE\":1},\"geometry\":{\"x\":0,\"y\":0}}]"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(Fs + "/0/applyEdits", ("adds", "not json"))));
-        Assert.Equal(400, SamplePortalClient.ErrorCode(await _c.PostAsync(_c.Fs("PressureZones") + "/0/applyEdits", ("deletes", "1"))));
-        Assert.Equal(before, await _c.CountAsync("WaterNetwork", 0));
-        Assert.Equal(6, await _c.CountAsync("PressureZones", 0));
+        var before = await Client.CountAsync("WaterNetwork", 0);
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/7/query", ("where", "1=1"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.GetAsync(Fs + "/0/query", ("geometry", "{bad"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/0/applyEdits", ("adds", "[{\"attributes\":{\"NOPE\":1},\"geometry\":{\"x\":0,\"y\":0}}]"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Fs + "/0/applyEdits", ("adds", "not json"))));
+        Assert.Equal(400, SamplePortalClient.ErrorCode(await Client.PostAsync(Client.Fs("PressureZones") + "/0/applyEdits", ("deletes", "1"))));
+        Assert.Equal(before, await Client.CountAsync("WaterNetwork", 0));
+        Assert.Equal(6, await Client.CountAsync("PressureZones", 0));
     }
 
     [Fact]
     public async Task Search_WebMapIdiomPagingAndSorting()
     {
-        var maps = await _c.GetAsync(_server.PortalUrl + "/search", ("q", "type:\"Web Map\" -type:\"Web Mapping Application\""), ("num", "3"), ("sortField", "title"));
+        var maps = await Client.GetAsync(Server.PortalUrl + "/search", ("q", "type:\"Web Map\" -type:\"Web Mapping Application\""), ("num", "3"), ("sortField", "title"));
         Assert.Equal(4, maps.GetProperty("total").GetInt32());
         Assert.Equal(4, maps.GetProperty("nextStart").GetInt32());
         Assert.Equal("Hydrant Maintenance", maps.GetProperty("results")[0].GetProperty("title").GetString());
-        var last = await _c.GetAsync(_server.PortalUrl + "/search", ("q", "type:\"Web Map\""), ("start", "4"), ("num", "3"));
+        var last = await Client.GetAsync(Server.PortalUrl + "/search", ("q", "type:\"Web Map\""), ("start", "4"), ("num", "3"));
         Assert.Equal(-1, last.GetProperty("nextStart").GetInt32());
-        var offline = await _c.GetAsync(_server.PortalUrl + "/search", ("q", "(typekeywords:Offline AND tags:valves) OR id:" + SampleItemIds.RetiredNetworkMap));
+        var offline = await Client.GetAsync(Server.PortalUrl + "/search", ("q", "(typekeywords:Offline AND tags:valves) OR id:" + SampleItemIds.RetiredNetworkMap));
         Assert.Equal(2, offline.GetProperty("total").GetInt32());
-        var thumb = await _c.Http.GetByteArrayAsync($"{_server.PortalUrl}/content/items/{SampleItemIds.NetworkOverviewMap}/info/thumbnail/thumbnail.png");
+        var thumb = await Client.Http.GetByteArrayAsync($"{Server.PortalUrl}/content/items/{SampleItemIds.NetworkOverviewMap}/info/thumbnail/thumbnail.png");
         Assert.Equal(0x89, thumb[0]);
     }
 
     [Fact]
     public async Task Edits_PersistAcrossRestart()
     {
-        var add = await _c.PostAsync(Fs + "/0/applyEdits", ("adds", "[{\"attributes\":{\"ASSETID\":\"PERSIST\"},\"geometry\":{\"x\":-122.71,\"y\":42.19,\"spatialReference\":{\"wkid\":4326}}}]"));
+        var add = await Client.PostAsync(Fs + "/0/applyEdits", ("adds", "[{\"attributes\":{\"ASSETID\":\"PERSIST\"},\"geometry\":{\"x\":-122.71,\"y\":42.19,\"spatialReference\":{\"wkid\":4326}}}]"));
         Assert.True(add.GetProperty("addResults")[0].GetProperty("success").GetBoolean());
-        await _server.DisposeAsync();
-        _server = await SamplePortalServer.StartAsync(o => { o.HydrantCount = 1500; o.DataDirectory = _dir; });
-        _c.Dispose();
-        _c = new SamplePortalClient(_server);
-        Assert.Equal(1, await _c.CountAsync("WaterNetwork", 0, "ASSETID = 'PERSIST'"));
+        await RestartAsync();
+        Assert.Equal(1, await Client.CountAsync("WaterNetwork", 0, "ASSETID = 'PERSIST'"));
     }
 
     [Fact]
     public async Task Faults_BurstErrorsAndDroppedConnections()
     {
-        var faults = _server.Services.GetRequiredService<SamplePortalFaults>();
+        var faults = Server.Services.GetRequiredService<SamplePortalFaults>();
         faults.FailNext(2, "/query");
-        using var r1 = await _c.Http.GetAsync(Fs + "/0/query?where=1%3D1&returnCountOnly=true&f=json");
-        using var r2 = await _c.Http.GetAsync(Fs + "/0/query?where=1%3D1&returnCountOnly=true&f=json");
+        using var r1 = await Client.Http.GetAsync(Fs + "/0/query?where=1%3D1&returnCountOnly=true&f=json");
+        using var r2 = await Client.Http.GetAsync(Fs + "/0/query?where=1%3D1&returnCountOnly=true&f=json");
         Assert.Equal(503, (int)r1.StatusCode);
         Assert.Equal(503, (int)r2.StatusCode);
-        Assert.True((await _c.GetAsync(Fs)).TryGetProperty("layers", out _));
-        Assert.Equal(1500, await _c.CountAsync("WaterNetwork", 0));
+        Assert.True((await Client.GetAsync(Fs)).TryGetProperty("layers", out _));
+        Assert.Equal(1500, await Client.CountAsync("WaterNetwork", 0));
 
         faults.DropConnectionRate = 1;
         faults.DropAfterBytes = 100;
         faults.DropPathContains = "FeatureServer/0";
-        await Assert.ThrowsAnyAsync<Exception>(() => _c.Http.GetStringAsync(Fs + "/0?f=json"));
+        await Assert.ThrowsAnyAsync<Exception>(() => Client.Http.GetStringAsync(Fs + "/0?f=json"));
         faults.Reset();
-        Assert.True((await _c.GetAsync(Fs + "/0")).TryGetProperty("fields", out _));
+        Assert.True((await Client.GetAsync(Fs + "/0")).TryGetProperty("fields", out _));
     }
 
     [Fact]
