@@ -10,8 +10,7 @@ namespace OfflinePortal.Web.Components.Shared;
 public sealed partial class AreaMap : ComponentBase, IAsyncDisposable
 {
     private ElementReference _element;
-    private IJSObjectReference? _module;
-    private IJSObjectReference? _map;
+    private LeafletMap? _map;
     private DotNetObjectReference<AreaMap>? _self;
     private string? _shownGeoJson;
 
@@ -48,13 +47,8 @@ public sealed partial class AreaMap : ComponentBase, IAsyncDisposable
         {
             var layers = await Layers.GetAsync(WebMapId, CancellationToken.None);
             _self = DotNetObjectReference.Create(this);
-            _module = await JS.InvokeAsync<IJSObjectReference?>("import", "./js/areaMap.js");
-            if (_module is null)
-            {
-                return; // no JS (prerendering or tests)
-            }
             _shownGeoJson = GeoJson;
-            _map = await _module.InvokeAsync<IJSObjectReference?>("createAreaMap", _element, _self, new
+            _map = await LeafletMap.CreateAsync(JS, "./js/areaMap.js", "createAreaMap", _element, _self, new
             {
                 geoJson = GeoJson,
                 editable = Editable,
@@ -81,21 +75,9 @@ public sealed partial class AreaMap : ComponentBase, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_map is not null)
         {
-            if (_map is not null)
-            {
-                await _map.InvokeVoidAsync("dispose");
-                await _map.DisposeAsync();
-            }
-            if (_module is not null)
-            {
-                await _module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone; so is the map.
+            await _map.DisposeAsync();
         }
         _self?.Dispose();
     }

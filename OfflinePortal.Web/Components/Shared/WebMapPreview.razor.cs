@@ -16,8 +16,7 @@ public sealed partial class WebMapPreview : ComponentBase, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, string?> _status = new(StringComparer.Ordinal);
     private ElementReference _element;
-    private IJSObjectReference? _module;
-    private IJSObjectReference? _map;
+    private LeafletMap? _map;
     private DotNetObjectReference<WebMapPreview>? _self;
     private string? _shownArea;
 
@@ -69,13 +68,8 @@ public sealed partial class WebMapPreview : ComponentBase, IAsyncDisposable
         if (firstRender)
         {
             _self = DotNetObjectReference.Create(this);
-            _module = await JS.InvokeAsync<IJSObjectReference?>("import", "./js/webMapPreview.js");
-            if (_module is null)
-            {
-                return; // no JS (prerendering or tests)
-            }
             _shownArea = AreaGeoJson;
-            _map = await _module.InvokeAsync<IJSObjectReference?>("createWebMapPreview", _element, _self, new
+            _map = await LeafletMap.CreateAsync(JS, "./js/webMapPreview.js", "createWebMapPreview", _element, _self, new
             {
                 proxy = ProxyPath(WebMapId),
                 layers = Layers.Where(l => l.NotDrawnReason is null).Select(l => new
@@ -109,21 +103,9 @@ public sealed partial class WebMapPreview : ComponentBase, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_map is not null)
         {
-            if (_map is not null)
-            {
-                await _map.InvokeVoidAsync("dispose");
-                await _map.DisposeAsync();
-            }
-            if (_module is not null)
-            {
-                await _module.DisposeAsync();
-            }
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone; so is the map.
+            await _map.DisposeAsync();
         }
         _self?.Dispose();
     }
