@@ -4,6 +4,7 @@ using System.Text.Json;
 using NetTopologySuite.Geometries;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Operation.Valid;
+using OfflinePortal.Core.ArcGis.Model;
 using OfflinePortal.Core.Geometry;
 using OfflinePortal.Core.Offline;
 
@@ -119,7 +120,7 @@ public sealed class AreaValidator(IOptions<OfflineMapOptions> offlineOptions)
             }
             var normalised = Write(geometry);
             // The engine's own rule (geodesic size, antimeridian handling) rather than a second estimate of the size here.
-            AreaOfInterest.Create(OfflineMapService.AreaGeometry(normalised), offlineOptions.Value.MaxAreaSquareKilometres);
+            AreaOfInterest.Create(NtsConversion.ToEsriPolygon(geometry, SpatialReference.Wgs84), offlineOptions.Value.MaxAreaSquareKilometres);
             var envelope = geometry.EnvelopeInternal;
             return AreaGeometryResult.Ok(normalised, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY, geometry);
         }

@@ -20,13 +20,15 @@ public sealed class OfflineJobRequestValidator(IOptions<OfflineMapOptions> optio
     public IReadOnlyDictionary<string, string[]> Validate(string areaGeoJson, string? parametersJson, string? overridesJson)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        Geometry.AreaOfInterest? area = null;
+        ArcGis.Model.EsriGeometry? area = null;
         try
         {
-            area = Geometry.AreaOfInterest.Create(OfflineMapService.AreaGeometry(areaGeoJson), options.Value.MaxAreaSquareKilometres);
+            area = OfflineMapService.AreaGeometry(areaGeoJson);
+            Geometry.AreaOfInterest.Create(area, options.Value.MaxAreaSquareKilometres);
         }
         catch (AreaOfInterestException e)
         {
+            area = null;
             errors[AreaField] = [e.Message];
         }
         if (!string.IsNullOrWhiteSpace(overridesJson))
@@ -48,7 +50,7 @@ public sealed class OfflineJobRequestValidator(IOptions<OfflineMapOptions> optio
         GenerateOfflineMapParameters parameters;
         try
         {
-            parameters = OfflineJson.DeserializeParameters(OfflineMapJobRunner.WithArea(parametersJson!, OfflineMapService.AreaGeometry(areaGeoJson)));
+            parameters = OfflineJson.DeserializeParameters(OfflineMapJobRunner.WithArea(parametersJson!, area));
         }
         catch (ArgumentException e)
         {
