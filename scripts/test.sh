@@ -41,6 +41,12 @@ for trx in "$results"/*.trx "$results"/*/*.trx; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
+if [ "$failed" -gt 0 ]; then
+  # Repeat every failure with its message just above the last line, where a CI log's tail shows it.
+  for trx in "$results"/*.trx "$results"/*/*.trx; do
+    python3 "$root/scripts/trx-failures.py" "$trx" || true
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or the test host failed before any result was written: count it as a failure.
   failed=1
