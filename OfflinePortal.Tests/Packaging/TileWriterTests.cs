@@ -87,6 +87,24 @@ public sealed class TileWriterTests : IDisposable
         command.Parameters.AddWithValue("$r", key.Item2);
         command.Parameters.AddWithValue("$c", key.Item3);
         Assert.Equal(bytes, (byte[])command.ExecuteScalar()!);
+
+        // The tile layout (16 KiB pages), and the settings a device opens the finished file with.
+        command.Parameters.Clear();
+        command.CommandText = "PRAGMA page_size";
+        Assert.Equal(16384L, (long)command.ExecuteScalar()!);
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("delete", (string)command.ExecuteScalar()!);
+    }
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(131072)]
+    [InlineData(12000)]
+    public void Storage_PageSizeThatSqliteCannotUse_IsRefused(int pageSize)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => GeoPackageDatabase.Create(Path.Combine(_dir, "bad.gpkg"), GeoPackageStorage.Tiles with { PageSize = pageSize }));
+        Assert.Contains("power of two", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "bad.gpkg")));
     }
 
     [Fact]

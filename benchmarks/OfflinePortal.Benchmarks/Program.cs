@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "feature-export" => await FeatureExportBenchmark.RunAsync(args[1..]),
     "feature-export-job" => await FeatureExportBenchmark.JobAsync(args[1..]),
     "tiles" => await TilesBenchmark.RunAsync(args[1..]),
+    "tile-write" => await TileWriteBenchmark.RunAsync(args[1..]),
     "estimate" => await EstimateBenchmark.RunAsync(args[1..]),
     "engine" => await EngineAsync(args[1..]),
     _ => Usage(),
@@ -44,6 +45,7 @@ static int Usage()
           feature-export-job <portal> <services> <dir> [attachments|no-attachments] [xmin,ymin,xmax,ymax]
                                                         our side of feature-export alone (run by feature-export in a child process)
           tiles [hydrants=1000000] [folder] [rounds=2]  our tile job vs a plain concurrent fetch of the same tile URLs
+          tile-write [tiles=1176] [bytes=109568] [rounds=5]  the tile GeoPackage writer alone from memory, beside one plain file
           estimate [hydrants=1000000] [folder]          the engine's estimate vs the package it then writes (tiles per level, bytes)
           engine [hydrants=1000000] [folder]            feature-export, tiles and estimate one after the other
         """);

@@ -55,12 +55,6 @@ public sealed record TileGeoPackageSummary(string Path, string TableName, long T
 /// </summary>
 public sealed class TileGeoPackageWriter : IAsyncDisposable
 {
-    /// <summary>
-    /// Tiles are blobs of tens of kilobytes: larger pages mean fewer overflow pages to chain per tile (less CPU per
-    /// tile), at the cost of up to half a page of slack per tile. Measured by the <c>tiles</c> benchmark.
-    /// </summary>
-    internal const int TilePageSize = 16384;
-
     private const string ZoomOtherDefinition = "http://www.geopackage.org/spec/#extension_zoom_other";
 
     private readonly GeoPackageDatabase _db;
@@ -99,7 +93,7 @@ public sealed class TileGeoPackageWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var matrixSet = TileMatrixSet.For(options.TileInfo, options.Levels, options.Bounds);
-        var db = GeoPackageDatabase.Create(path, TilePageSize);
+        var db = GeoPackageDatabase.Create(path, GeoPackageStorage.Tiles);
         try
         {
             var tableName = PackageNames.ToTableName(options.Title, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
