@@ -30,12 +30,19 @@ public sealed class NewJobPageTests : PortalComponentContext, IClassFixture<Samp
     private async Task<Area> AreaAsync(string geoJson = Block) =>
         await Get<AreaService>().SaveAreaAsync(null, new AreaInput("North block", SampleItemIds.HydrantMaintenanceMap, "Hydrant Maintenance", null, geoJson), "tester", CancellationToken.None);
 
+    /// <summary>The page as the portal runs it: interactive on the server, or (<paramref name="interactive"/> false) prerendered.</summary>
+    private IRenderedComponent<NewJobPage> RenderPage(int areaId, bool interactive = true)
+    {
+        SetRendererInfo(new RendererInfo(interactive ? "Server" : "Static", interactive));
+        return Render<NewJobPage>(p => p.Add(x => x.AreaId, areaId));
+    }
+
     [Fact]
     public async Task Page_StartsFromTheDefaults_EstimatesAndFollowsTheScaleRange()
     {
         SignIn(PortalRoles.Supervisor);
         var area = await AreaAsync();
-        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        var cut = RenderPage(area.Id);
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#estimate-total-tiles")), TimeSpan.FromSeconds(30));
         Assert.Equal("New job for North block", cut.Find("#newjob-title").TextContent);
         Assert.False(cut.Find("#job-start").HasAttribute("disabled"), cut.FindAll("#job-start-reason").FirstOrDefault()?.TextContent);
@@ -55,11 +62,30 @@ public sealed class NewJobPageTests : PortalComponentContext, IClassFixture<Samp
     }
 
     [Fact]
+    public async Task Prerendering_ShowsTheLoadingState_AndLeavesServicesAndEstimateToTheInteractiveRender()
+    {
+        SignIn(PortalRoles.Supervisor);
+        var area = await AreaAsync();
+
+        var prerendered = RenderPage(area.Id, interactive: false);
+        Assert.NotNull(prerendered.Find("[aria-label='Opening the web map']"));
+        // An area that does not exist is reported within milliseconds by any render that reads it: a prerender does not.
+        var missing = RenderPage(area.Id + 1000, interactive: false);
+        Assert.Throws<Bunit.Extensions.WaitForHelpers.WaitForFailedException>(
+            () => missing.WaitForAssertion(() => Assert.NotEmpty(missing.FindAll("#newjob-error")), TimeSpan.FromSeconds(2)));
+        Assert.Empty(prerendered.FindAll("#estimate-total-tiles"));
+        Assert.Empty(prerendered.FindAll("#job-start"));
+
+        var interactive = RenderPage(area.Id + 1000);
+        interactive.WaitForAssertion(() => Assert.Contains("does not exist", interactive.Find("#newjob-error").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Page_InvalidOptions_BlockStartWithTheReason_AndAStartedJobIsStoredAsJson()
     {
         SignIn(PortalRoles.Supervisor);
         var area = await AreaAsync();
-        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        var cut = RenderPage(area.Id);
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#estimate-total-tiles")), TimeSpan.FromSeconds(30));
 
         cut.Find("tr[data-level='15'] input.scale-min").Change(true);
@@ -97,7 +123,7 @@ public sealed class NewJobPageTests : PortalComponentContext, IClassFixture<Samp
             seed.Areas.Add(area);
             await seed.SaveChangesAsync();
         }
-        var cut = Render<NewJobPage>(p => p.Add(x => x.AreaId, area.Id));
+        var cut = RenderPage(area.Id);
         cut.WaitForAssertion(() => Assert.Contains("more than the limit of 5,000 km²", cut.Find("#newjob-area-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.True(cut.Find("#job-start").HasAttribute("disabled"));
         Assert.Contains("the area cannot be used", cut.Find("#job-start-reason").TextContent, StringComparison.Ordinal);

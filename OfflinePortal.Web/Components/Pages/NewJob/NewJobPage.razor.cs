@@ -58,6 +58,11 @@ public sealed partial class NewJobPage : IAsyncDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        if (!RendererInfo.IsInteractive)
+        {
+            // Prerendering shows the page at once; reading the map's services and estimating happen once, interactively.
+            return;
+        }
         try
         {
             _setup = await Offline.PrepareAsync(AreaId, CancellationToken.None);

@@ -57,6 +57,12 @@ public sealed partial class WebMapPage
             return;
         }
         _areas = await Areas.ListAreasAsync(_details.Id, CancellationToken.None);
+        if (!RendererInfo.IsInteractive)
+        {
+            // Prerendering shows the map's header and layers at once; the report reads every service the map
+            // references (seconds when one is slow or down) and is built once, by the interactive render that follows.
+            return;
+        }
         StateHasChanged();
         try
         {
