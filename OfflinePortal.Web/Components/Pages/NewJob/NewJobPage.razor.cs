@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using OfflinePortal.Core;
 using OfflinePortal.Core.Administration;
+using OfflinePortal.Core.Areas;
+using OfflinePortal.Core.Persistence;
 using OfflinePortal.Core.Offline;
 using OfflinePortal.Core.WebMaps;
 
@@ -17,7 +19,10 @@ public sealed partial class NewJobPage : IAsyncDisposable
     /// <summary>How long the form waits after a change before estimating again.</summary>
     public static readonly TimeSpan EstimateDelay = TimeSpan.FromMilliseconds(400);
 
+    private const string MissingArea = "This area does not exist (any more).";
+
     private NewJobSetup? _setup;
+    private Area? _area;
     private IReadOnlyList<WebMapPreviewLayer> _previewLayers = [];
     private GenerateOfflineMapParameters? _parameters;
     private GenerateOfflineMapParameterOverrides? _overrides;
@@ -42,6 +47,9 @@ public sealed partial class NewJobPage : IAsyncDisposable
     public required WebMapCatalog Catalog { get; init; }
 
     [Inject]
+    public required AreaService Areas { get; init; }
+
+    [Inject]
     public required NavigationManager Navigation { get; init; }
 
     [Inject]
@@ -60,7 +68,10 @@ public sealed partial class NewJobPage : IAsyncDisposable
     {
         if (!RendererInfo.IsInteractive)
         {
-            // Prerendering shows the page at once; reading the map's services and estimating happen once, interactively.
+            // Prerendering shows the area at once (or that it does not exist); reading the map's services and
+            // estimating take seconds and happen once, in the interactive render that follows.
+            _area = await Areas.GetAreaAsync(AreaId, CancellationToken.None);
+            _error = _area is null ? MissingArea : null;
             return;
         }
         try
@@ -68,7 +79,7 @@ public sealed partial class NewJobPage : IAsyncDisposable
             _setup = await Offline.PrepareAsync(AreaId, CancellationToken.None);
             if (_setup is null)
             {
-                _error = "This area does not exist (any more).";
+                _error = MissingArea;
                 return;
             }
             _previewLayers = (await Catalog.GetAsync(_setup.WebMapId, CancellationToken.None)).PreviewLayers;
