@@ -1,7 +1,7 @@
 namespace OfflinePortal.Core;
 
 /// <summary>A request cannot be carried out as given; <see cref="Errors"/> maps field names to messages for the user.</summary>
-public sealed class RequestValidationException(IReadOnlyDictionary<string, string[]> errors)
+public class RequestValidationException(IReadOnlyDictionary<string, string[]> errors)
     : Exception(string.Join(" ", errors.SelectMany(e => e.Value)))
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;

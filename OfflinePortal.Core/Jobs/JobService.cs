@@ -100,8 +100,7 @@ public sealed class JobService(
         var waiting = await db.Jobs.CountAsync(j => j.State == JobState.Queued, cancellationToken).ConfigureAwait(false);
         if (waiting >= options.Value.QueueCapacity)
         {
-            throw RequestValidationException.For("queue", string.Create(CultureInfo.InvariantCulture,
-                $"The job queue is full ({waiting} jobs are waiting); no job was created. Try again when some have run."));
+            throw new JobQueueFullException(waiting);
         }
         db.Jobs.Add(job);
         db.JobLogEntries.Add(new JobLogEntry { JobId = job.Id, Sequence = 1, TimestampUtc = job.CreatedUtc, Level = JobLogLevel.Information, Message = message });

@@ -153,7 +153,7 @@ public static partial class JobsEndpoints
         return TypedResults.Ok(entries.Select(e => new JobLogEntryResponse(e.Sequence, e.TimestampUtc, e.Level, e.Message)).ToList());
     }
 
-    private static async Task<Results<Created<JobResponse>, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<JobResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateJobRequest request, HttpContext context, JobService service, JobMonitor monitor, CancellationToken cancellationToken)
     {
         try
@@ -161,6 +161,10 @@ public static partial class JobsEndpoints
             var job = await service.CreateAsync(request, context.User.ToActor(), cancellationToken);
             var details = await service.GetAsync(job.Id, cancellationToken);
             return TypedResults.Created($"/api/v1/jobs/{job.Id}", JobResponse.From(details!, monitor.Get(job.Id)));
+        }
+        catch (JobQueueFullException ex)
+        {
+            return QueueFull(context, ex);
         }
         catch (RequestValidationException ex)
         {
@@ -184,7 +188,7 @@ public static partial class JobsEndpoints
 
     public sealed record JobCancelResponse(Guid Id, JobCancelResult Result);
 
-    private static async Task<Results<Created<JobResponse>, NotFound, ValidationProblem>> RetryAsync(
+    private static async Task<Results<Created<JobResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RetryAsync(
         Guid id, HttpContext context, JobService service, JobMonitor monitor, CancellationToken cancellationToken)
     {
         try
@@ -197,10 +201,22 @@ public static partial class JobsEndpoints
             var details = await service.GetAsync(job.Id, cancellationToken);
             return TypedResults.Created($"/api/v1/jobs/{job.Id}", JobResponse.From(details!, monitor.Get(job.Id)));
         }
+        catch (JobQueueFullException ex)
+        {
+            return QueueFull(context, ex);
+        }
         catch (RequestValidationException ex)
         {
             return TypedResults.ValidationProblem(ex.Errors.ToDictionary());
         }
+    }
+
+    /// <summary>A full queue is the server being busy, not a bad request: 503 with Retry-After, and the same errors by field.</summary>
+    private static ProblemHttpResult QueueFull(HttpContext context, JobQueueFullException ex)
+    {
+        context.Response.Headers.RetryAfter = ((int)JobQueueFullException.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The job queue is full",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = ex.Errors, ["waiting"] = ex.Waiting });
     }
 
     private static async Task<IResult> DownloadAsync(Guid id, JobService service, PackageZipStreamer zip, CancellationToken cancellationToken)

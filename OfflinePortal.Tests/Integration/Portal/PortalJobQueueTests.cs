@@ -45,13 +45,20 @@ public sealed class PortalJobQueueTests : IDisposable
         var first5 = await second.Executor.StartedAsync(ids[0]);
         var before = await CountJobsAsync(second);
         var refused = await supervisor.PostAsJsonAsync("/api/v1/jobs", new CreateJobRequest(areaId));
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        // The server is busy, the request is fine: 503 with Retry-After, the message under "queue" as for a form.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("queue is full", problem.GetProperty("errors").GetProperty("queue")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, problem.GetProperty("waiting").GetInt32()); // the re-queued one is running again
         Assert.Equal(before, await CountJobsAsync(second));
 
         // Every queued job runs, oldest first, although only two fit the capacity.
         await first5.SucceedAsync(Result("0", LayerResultStatus.Offline, 1, 1));
+        // Running a finished job again is refused the same way while three or four still wait.
+        var retried = await supervisor.PostAsync($"/api/v1/jobs/{ids[0]}/retry", null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, retried.StatusCode);
+        Assert.Equal(before, await CountJobsAsync(second));
         foreach (var id in ids.Skip(1))
         {
             var run = await second.Executor.StartedAsync(id);
