@@ -303,7 +303,7 @@ public sealed class JobService(
         return jobs;
     }
 
-    private static IQueryable<Job> Sort(IQueryable<Job> jobs, JobQuery query)
+    internal static IQueryable<Job> Sort(IQueryable<Job> jobs, JobQuery query)
     {
         var d = query.Descending;
         var sorted = query.SortBy switch

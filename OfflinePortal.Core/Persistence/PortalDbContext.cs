@@ -71,6 +71,18 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             e.HasIndex(j => new { j.CrewId, j.CreatedUtc });
             e.HasIndex(j => new { j.FinishedUtc, j.PackageDeletedUtc });
             e.HasIndex(j => j.RetryOfJobId);
+            // Every column the audit sorts by, with its tie-breaker: a sorted page walks an index and reads only its own
+            // rows. Without them SQLite sorts the whole table, and a job row holds the options (an item thumbnail of tens
+            // of kilobytes) before these columns: 1.2 s per page over 100,000 jobs with 40 KiB thumbnails.
+            // (The web map sort, COALESCE(WebMapTitle, WebMapId), has an expression index in the migration.)
+            e.HasIndex(j => new { j.StartedUtc, j.CreatedUtc });
+            e.HasIndex(j => new { j.FinishedUtc, j.CreatedUtc });
+            e.HasIndex(j => new { j.CreatedByName, j.CreatedUtc });
+            e.HasIndex(j => new { j.AreaName, j.CreatedUtc });
+            e.HasIndex(j => new { j.CrewName, j.CreatedUtc });
+            e.HasIndex(j => new { j.DurationSeconds, j.CreatedUtc });
+            e.HasIndex(j => new { j.PackageBytes, j.CreatedUtc });
+            e.HasIndex(j => new { j.Attempt, j.CreatedUtc });
         });
 
         builder.Entity<JobLayerResult>(e =>

@@ -11,14 +11,17 @@ namespace OfflinePortal.Benchmarks;
 
 /// <summary>
 /// The audit over N past jobs in a SQLite file: server-side time of the first page, filtered pages and the CSV export of
-/// everything, and the export's memory. Usage: <c>audit [jobs=100000] [folder]</c>.
+/// everything, and the export's memory. Usage: <c>audit [jobs=100000] [folder] [thumbnailKiB=0]</c>: with a thumbnail size,
+/// every job's options carry an item thumbnail of that size (base64 in the options JSON), as jobs started from a web map
+/// with a thumbnail do.
 /// </summary>
 public static class AuditBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var jobCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        var folder = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "offlineportal-audit-bench");
+        var folder = args.Length > 1 && args[1].Length > 0 ? args[1] : Path.Combine(Path.GetTempPath(), "offlineportal-audit-bench");
+        var thumbnailKiB = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
@@ -37,7 +40,7 @@ public static class AuditBenchmark
         }
 
         var seed = Stopwatch.StartNew();
-        await SeedAsync(provider.GetRequiredService<PortalPaths>().ConnectionString, jobCount);
+        await SeedAsync(provider.GetRequiredService<PortalPaths>().ConnectionString, jobCount, thumbnailKiB);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {jobCount:N0} jobs in {seed.Elapsed.TotalSeconds:0.0} s ({new FileInfo(Path.Combine(folder, "portal.db")).Length / 1024.0 / 1024.0:0.0} MB)"));
 
         var jobs = provider.GetRequiredService<JobService>();
@@ -57,6 +60,7 @@ public static class AuditBenchmark
             FromUtc = DateTime.UtcNow.AddDays(-30),
         }, CancellationToken.None));
         await MeasureAsync("Page 200 sorted by area", () => jobs.QueryAsync(new JobQuery { SortBy = JobSortColumn.Area, Descending = false, Page = 200 }, CancellationToken.None));
+        await MeasureAsync("Page 200 sorted by web map", () => jobs.QueryAsync(new JobQuery { SortBy = JobSortColumn.WebMap, Descending = true, Page = 200 }, CancellationToken.None));
         await MeasureAsync("Page sorted by package size", () => jobs.QueryAsync(new JobQuery { SortBy = JobSortColumn.PackageSize }, CancellationToken.None));
 
         // The export: bytes go to a counting sink, memory is sampled while it runs.
@@ -121,7 +125,7 @@ public static class AuditBenchmark
             $"{name}: median {times[3]:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms ({page!.Items.Count} rows of {page.Total:N0})"));
     }
 
-    private static async Task SeedAsync(string connectionString, int count)
+    private static async Task SeedAsync(string connectionString, int count, int thumbnailKiB)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -131,14 +135,18 @@ public static class AuditBenchmark
         command.CommandText = """
             INSERT INTO Jobs (Id, CreatedByUserId, CreatedByName, CreatedUtc, StartedUtc, FinishedUtc, WebMapId, WebMapTitle, AreaId, AreaName,
                 AreaGeoJson, CrewId, CrewName, ParametersJson, State, Progress, PackagePath, PackageBytes, Error, Attempt, RestartCount, DurationSeconds)
-            VALUES ($id, $user, $userName, $created, $started, $finished, $webMap, $webMapTitle, $areaId, $area, $geo, $crew, $crewName, '{}',
+            VALUES ($id, $user, $userName, $created, $started, $finished, $webMap, $webMapTitle, $areaId, $area, $geo, $crew, $crewName, $parameters,
                 $state, 1, $path, $bytes, $error, 1, 0, $duration)
             """;
-        string[] names = ["id", "user", "userName", "created", "started", "finished", "webMap", "webMapTitle", "areaId", "area", "geo", "crew", "crewName", "state", "path", "bytes", "error", "duration"];
+        string[] names = ["id", "user", "userName", "created", "started", "finished", "webMap", "webMapTitle", "areaId", "area", "geo", "crew", "crewName", "parameters", "state", "path", "bytes", "error", "duration"];
         var parameters = names.ToDictionary(n => n, n => command.Parameters.Add(new SqliteParameter("$" + n, null)));
         string[] areas = ["Harbour", "Old town", "Dunes", "Industrial park", "North fields", "Airport", "Canal ring", "Hospital"];
         var random = new Random(42);
         var start = DateTime.UtcNow.AddDays(-720);
+        var thumbnail = new byte[thumbnailKiB * 1024];
+        random.NextBytes(thumbnail);
+        var options = thumbnailKiB == 0 ? "{}"
+            : """{"minScale":72224,"maxScale":4514,"includeBasemap":true,"itemInfo":{"title":"Package","thumbnail":""" + "\"" + Convert.ToBase64String(thumbnail) + "\"}}";
         const string geo = """{"type":"Polygon","coordinates":[[[5.1,52.0],[5.2,52.0],[5.2,52.1],[5.1,52.1],[5.1,52.0]]]}""";
         for (var i = 0; i < count; i++)
         {
@@ -157,6 +165,7 @@ public static class AuditBenchmark
             parameters["areaId"].Value = random.Next(500);
             parameters["area"].Value = areas[random.Next(areas.Length)] + " " + random.Next(60);
             parameters["geo"].Value = geo;
+            parameters["parameters"].Value = options;
             parameters["crew"].Value = random.Next(12);
             parameters["crewName"].Value = "Crew " + random.Next(12);
             parameters["state"].Value = state;

@@ -384,11 +384,27 @@ namespace OfflinePortal.Core.Persistence.Migrations
 
                     b.HasIndex("RetryOfJobId");
 
+                    b.HasIndex("AreaName", "CreatedUtc");
+
+                    b.HasIndex("Attempt", "CreatedUtc");
+
+                    b.HasIndex("CreatedByName", "CreatedUtc");
+
                     b.HasIndex("CreatedByUserId", "CreatedUtc");
 
                     b.HasIndex("CrewId", "CreatedUtc");
 
+                    b.HasIndex("CrewName", "CreatedUtc");
+
+                    b.HasIndex("DurationSeconds", "CreatedUtc");
+
+                    b.HasIndex("FinishedUtc", "CreatedUtc");
+
                     b.HasIndex("FinishedUtc", "PackageDeletedUtc");
+
+                    b.HasIndex("PackageBytes", "CreatedUtc");
+
+                    b.HasIndex("StartedUtc", "CreatedUtc");
 
                     b.HasIndex("State", "CreatedUtc");
 
