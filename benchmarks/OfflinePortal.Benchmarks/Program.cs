@@ -37,7 +37,7 @@ static int Usage()
           replica-read-http <file>                      serve it on loopback and read it through FeatureServiceClient + ReplicaJsonReader
           replica-read-dom <file>                       for contrast: parse it whole with JsonDocument
           replica-scan <file>                           the floor: tokenize it with Utf8JsonReader, building nothing
-          audit [jobs=100000] [folder]                  audit page, filtered pages and CSV export over N jobs in SQLite
+          audit [jobs=100000] [folder] [thumbnailKiB=0]  audit pages and CSV export over N jobs in SQLite (options with a thumbnail of that size)
           sample-portal-serve [hydrants=1000000] [folder]  host the sample portal, print its URL, serve until stdin closes
           gpkg-write [count=1000000] [--track] [--no-geometry] [--polygons] [--keep]
                                                         the feature GeoPackage writer alone: insert and finish times, peak memory
