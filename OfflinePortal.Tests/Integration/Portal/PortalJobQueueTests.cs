@@ -56,6 +56,7 @@ public sealed class PortalJobQueueTests : IDisposable
         // Every queued job runs, oldest first, although only two fit the capacity.
         await first5.SucceedAsync(Result("0", LayerResultStatus.Offline, 1, 1));
         // Running a finished job again is refused the same way while three or four still wait.
+        await PortalJobsApiTests.WaitForStateAsync(supervisor, ids[0], JobState.Succeeded); // the runner records it after the executor returns
         var retried = await supervisor.PostAsync($"/api/v1/jobs/{ids[0]}/retry", null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, retried.StatusCode);
         Assert.Equal(before, await CountJobsAsync(second));
