@@ -44,7 +44,7 @@ internal static class TileWriteBenchmark
                     written = clock.Elapsed;
                     await writer.FinishAsync();
                 }
-                var gpkg = (clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu0);
+                var gpkg = (Elapsed: clock.Elapsed, Cpu: Process.GetCurrentProcess().TotalProcessorTime - cpu0);
 
                 cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 clock.Restart();
@@ -55,10 +55,10 @@ internal static class TileWriteBenchmark
                         await file.WriteAsync(tile);
                     }
                 }
-                var flat = (clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu0);
+                var flat = (Elapsed: clock.Elapsed, Cpu: Process.GetCurrentProcess().TotalProcessorTime - cpu0);
                 rows.Add([Invariant($"{round + 1}"), Invariant($"{gpkg.Elapsed.TotalSeconds:0.000} s"),
                     Invariant($"{created.TotalSeconds:0.000} / {(written - created).TotalSeconds:0.000} / {(gpkg.Elapsed - written).TotalSeconds:0.000} s"), Invariant($"{bytes / gpkg.Elapsed.TotalSeconds / 1048576:N0} MiB/s"),
-                    Invariant($"{gpkg.Item2.TotalSeconds:0.000} s"), Invariant($"{flat.Elapsed.TotalSeconds:0.000} s"), Invariant($"{flat.Item2.TotalSeconds:0.000} s")]);
+                    Invariant($"{gpkg.Cpu.TotalSeconds:0.000} s"), Invariant($"{flat.Elapsed.TotalSeconds:0.000} s"), Invariant($"{flat.Cpu.TotalSeconds:0.000} s")]);
             }
             finally
             {

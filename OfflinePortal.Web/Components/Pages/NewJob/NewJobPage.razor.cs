@@ -22,7 +22,7 @@ public sealed partial class NewJobPage : IAsyncDisposable
     private const string MissingArea = "This area does not exist (any more).";
 
     private NewJobSetup? _setup;
-    private Area? _area;
+    private Area? _prerenderedArea;
     private IReadOnlyList<WebMapPreviewLayer> _previewLayers = [];
     private GenerateOfflineMapParameters? _parameters;
     private GenerateOfflineMapParameterOverrides? _overrides;
@@ -58,6 +58,9 @@ public sealed partial class NewJobPage : IAsyncDisposable
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
+    /// <summary>The area the page is for: read alone while prerendering, then with the rest of the setup.</summary>
+    private Area? ShownArea => _setup?.Area ?? _prerenderedArea;
+
     private string? BlockedReason =>
         _setup?.AreaError is not null ? "the area cannot be used."
         : _parameters is null ? "the options are not ready."
@@ -70,8 +73,8 @@ public sealed partial class NewJobPage : IAsyncDisposable
         {
             // Prerendering shows the area at once (or that it does not exist); reading the map's services and
             // estimating take seconds and happen once, in the interactive render that follows.
-            _area = await Areas.GetAreaAsync(AreaId, CancellationToken.None);
-            _error = _area is null ? MissingArea : null;
+            _prerenderedArea = await Areas.GetAreaAsync(AreaId, CancellationToken.None);
+            _error = _prerenderedArea is null ? MissingArea : null;
             return;
         }
         try
